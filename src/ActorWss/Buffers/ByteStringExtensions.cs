@@ -1,0 +1,24 @@
+using Akka.IO;
+
+namespace ActorWss.Buffers;
+
+/// <summary>Span access to <see cref="ByteString"/>s: free for a single segment, one copy for a rope.</summary>
+public static class ByteStringExtensions
+{
+    /// <summary>Copies the first min(Count, destination.Length) bytes into <paramref name="destination"/>; returns that count.</summary>
+    public static int CopyPrefixTo(this ByteString source, Span<byte> destination)
+    {
+        int count = Math.Min(source.Count, destination.Length);
+        if (count == 0) return 0;
+        if (source.IsCompact)
+        {
+            source.ToReadOnlySpan()[..count].CopyTo(destination);
+            return count;
+        }
+        var target = destination[..count];
+        return source.CopyTo(ref target, 0, count);
+    }
+
+    /// <summary>The bytes as one span: no copy when the ByteString is a single segment (the common case).</summary>
+    public static ReadOnlySpan<byte> AsContiguousSpan(this ByteString source) => source.ToReadOnlySpan();
+}

@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Akka.Configuration;
+
+namespace ActorWss.Configuration;
+
+/// <summary>
+/// Builds the HOCON the server runs with: the config file, environment overrides written in it as
+/// <c>key = ${?ENV_VAR}</c>, and command-line <c>--set key=value</c> overrides on top.
+/// </summary>
+public static partial class ConfigLoader
+{
+    public static Config Load(string path, IEnumerable<string> overrides, Func<string, string?>? environment = null)
+    {
+        if (!File.Exists(path))
+            throw new InvalidConfigurationException($"--config: file '{path}' does not exist");
+        string text = ApplyEnvironment(File.ReadAllText(path), environment ?? Environment.GetEnvironmentVariable);
+        Config fileConfig;
+        try { fileConfig = ConfigurationFactory.ParseString(text); }
+        catch (Exception e) { throw new InvalidConfigurationException($"{path}: not valid HOCON: {e.Message}"); }
+        return ParseOverrides(overrides).WithFallback(fileConfig);
+    }
+
+    /// <summary>
+    /// Akka.NET's HOCON parser does not read environment variables for <c>${?VAR}</c> (and an unset one blanks the
+    /// key instead of leaving it alone), so lines of the form <c>key = ${?UPPER_CASE_VAR}</c> are resolved here: the
+    /// value of the variable when it is set, otherwise the line is dropped and the key keeps its earlier value.
+    /// </summary>
+    public static string ApplyEnvironment(string hocon, Func<string, string?> environment)
+    {
+        var output = new StringBuilder(hocon.Length);
+        foreach (var line in hocon.Split('\n'))
+        {
+            var match = EnvironmentLine().Match(line);
+            if (!match.Success)
+            {
+                output.Append(line).Append('\n');
+                continue;
+            }
+            var value = environment(match.Groups["var"].Value);
+            if (value is null) output.Append("# (unset) ").Append(line).Append('\n');
+            else output.Append(line[..match.Groups["key"].Index]).Append(match.Groups["key"].Value).Append(" = ")
+                .Append(Quote(value)).Append('\n');
+        }
+        return output.ToString(0, Math.Max(0, output.Length - 1));
+    }
+
+    /// <summary><c>key=value</c> pairs as HOCON; values are quoted unless they are a list or an object.</summary>
+    public static Config ParseOverrides(IEnumerable<string> overrides)
+    {
+        var hocon = new StringBuilder();
+        foreach (var item in overrides)
+        {
+            int eq = item.IndexOf('=');
+            if (eq <= 0) throw new InvalidConfigurationException($"--set: '{item}' is not key=value");
+            var key = item[..eq].Trim();
+            var value = item[(eq + 1)..].Trim();
+            if (!KeyPattern().IsMatch(key)) throw new InvalidConfigurationException($"--set: '{key}' is not a HOCON key path");
+            hocon.Append(key).Append(" = ").Append(value.StartsWith('[') || value.StartsWith('{') ? value : Quote(value)).Append('\n');
+        }
+        try { return ConfigurationFactory.ParseString(hocon.ToString()); }
+        catch (Exception e) { throw new InvalidConfigurationException($"--set: not valid HOCON: {e.Message}"); }
+    }
+
+    private static string Quote(string value) => JsonSerializer.Serialize(value);
+
+    [GeneratedRegex(@"^\s*(?<key>[A-Za-z0-9_.\-""]+)\s*[=:]\s*\$\{\?(?<var>[A-Z_][A-Z0-9_]*)\}\s*(#.*|//.*)?\r?$")]
+    private static partial Regex EnvironmentLine();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*$")]
+    private static partial Regex KeyPattern();
+}

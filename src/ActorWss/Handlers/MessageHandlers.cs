@@ -1,0 +1,11 @@
+namespace ActorWss.Handlers;
+
+/// <summary>Maps the configured handler name (<c>actorwss.handler</c>) to its implementation.</summary>
+public static class MessageHandlers
+{
+    public static IMessageHandler Resolve(string name) => name switch
+    {
+        "echo" => EchoHandler.Instance,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown handler"),
+    };
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using ActorWss.Buffers;
+using Akka.IO;
+
+namespace ActorWss.Http;
+
+public enum ParseStatus
+{
+    /// <summary>The head is not complete yet: feed more bytes.</summary>
+    NeedMore,
+    Complete,
+    /// <summary>The head exceeds the size limit: answer 431 (RFC 6585 §5).</summary>
+    TooLarge,
+    /// <summary>The head breaks RFC 9112: answer 400; <see cref="HttpRequestParser.Error"/> says why.</summary>
+    Malformed,
+}
+
+/// <summary>
+/// Incremental parser for one HTTP/1.1 request head (RFC 9112 §2-§5). Bytes may arrive in chunks of any size, down
+/// to one byte; they are buffered up to the size limit, the end of the head (an empty line) is searched only in the new
+/// bytes, and the head is parsed once it is complete. Bytes after the head (a pipelined first WebSocket frame) are
+/// kept in <see cref="Remainder"/>. A request body is not expected: a WebSocket upgrade has none.
+/// </summary>
+public sealed class HttpRequestParser(int maxHeadBytes)
+{
+    private readonly byte[] _buffer = new byte[maxHeadBytes];
+    private int _length;
+    private int _scanned;      // bytes already searched for the end of the head
+    private int _start;        // skips empty lines before the request-line (RFC 9112 §2.2)
+
+    public ParseStatus Status { get; private set; } = ParseStatus.NeedMore;
+
+    public HttpRequest? Request { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public ByteString Remainder { get; private set; } = ByteString.Empty;
+
+    /// <summary>Bytes received so far (0: the client has said nothing yet).</summary>
+    public int Received { get; private set; }
+
+    public ParseStatus Feed(ByteString bytes)
+    {
+        if (Status != ParseStatus.NeedMore) return Status;
+        Received += bytes.Count;
+        int room = _buffer.Length - _length;
+        int take = Math.Min(room, bytes.Count);
+        bytes.CopyPrefixTo(_buffer.AsSpan(_length, take));
+        _length += take;
+
+        while (_start < _length && (_buffer[_start] == '\r' || _buffer[_start] == '\n')) _start++;
+        _scanned = Math.Max(_scanned, _start);
+
+        int end = FindEndOfHead(out int terminatorLength);
+        if (end < 0)
+        {
+            _scanned = Math.Max(_start, _length - 3);
+            if (_length == _buffer.Length) Status = ParseStatus.TooLarge;
+            return Status;
+        }
+
+        int headEnd = end + terminatorLength;
+        // The bytes not copied (when the buffer filled up) and those after the head belong to the next layer.
+        var afterHead = _buffer.AsSpan(headEnd, _length - headEnd);
+        Remainder = afterHead.Length == 0 && take == bytes.Count
+            ? ByteString.Empty
+            : ByteString.CopyFrom(afterHead.ToArray()).Concat(bytes.Slice(take));
+        Parse(_buffer.AsSpan(_start, end - _start));
+        return Status;
+    }
+
+    private int FindEndOfHead(out int terminatorLength)
+    {
+        var span = _buffer.AsSpan(0, _length);
+        for (int i = _scanned; i < span.Length; i++)
+        {
+            if (span[i] != '\n') continue;
+            if (i + 1 < span.Length && span[i + 1] == '\n') { terminatorLength = 2; return i; }
+            if (i + 2 < span.Length && span[i + 1] == '\r' && span[i + 2] == '\n') { terminatorLength = 3; return i; }
+        }
+        terminatorLength = 0;
+        return -1;
+    }
+
+    /// <summary>Parses the head without its final line terminator ("\n" or "\r\n" of the last field line remains).</summary>
+    private void Parse(ReadOnlySpan<byte> head)
+    {
+        var text = Encoding.Latin1.GetString(head);
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            // RFC 9112 §2.2: a bare CR anywhere else than before LF is invalid.
+            var line = lines[i].EndsWith('\r') ? lines[i][..^1] : lines[i];
+            if (line.Contains('\r') || line.Contains('\0')) { Malformed("bare CR or NUL in the request head"); return; }
+            lines[i] = line;
+        }
+        if (lines.Length > 0 && lines[^1].Length == 0) Array.Resize(ref lines, lines.Length - 1);
+        if (lines.Length == 0) { Malformed("empty request"); return; }
+
+        var parts = lines[0].Split(' ');
+        if (parts.Length != 3) { Malformed("request-line is not 'method SP target SP version'"); return; }
+        var (method, target, version) = (parts[0], parts[1], parts[2]);
+        if (!IsToken(method)) { Malformed("invalid method"); return; }
+        if (target.Length == 0 || !(target[0] == '/' || target.Contains("://", StringComparison.Ordinal) || target == "*"))
+        { Malformed("invalid request-target"); return; }
+        if (version.Length != 8 || !version.StartsWith("HTTP/", StringComparison.Ordinal) || !char.IsAsciiDigit(version[5])
+            || version[6] != '.' || !char.IsAsciiDigit(version[7]))
+        { Malformed("invalid HTTP-version"); return; }
+
+        var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
+        for (int i = 1; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            // RFC 9112 §5.2: obsolete line folding is rejected.
+            if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t')) { Malformed("obsolete line folding"); return; }
+            int colon = line.IndexOf(':');
+            if (colon <= 0) { Malformed("field line without a name"); return; }
+            var name = line[..colon];
+            // RFC 9112 §5.1: no whitespace between field name and colon.
+            if (!IsToken(name)) { Malformed($"invalid field name '{name}'"); return; }
+            headers.Add(new(name, line[(colon + 1)..].Trim(' ', '\t')));
+        }
+        Request = new HttpRequest(method, target, version, headers);
+        Status = ParseStatus.Complete;
+    }
+
+    private void Malformed(string reason)
+    {
+        Error = reason;
+        Status = ParseStatus.Malformed;
+    }
+
+    /// <summary>RFC 9110 §5.6.2 token.</summary>
+    private static bool IsToken(string s)
+    {
+        if (s.Length == 0) return false;
+        foreach (char c in s)
+        {
+            bool ok = char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c);
+            if (!ok) return false;
+        }
+        return true;
+    }
+}

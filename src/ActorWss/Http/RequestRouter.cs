@@ -1,0 +1,51 @@
+namespace ActorWss.Http;
+
+/// <summary>Answers plain HTTP requests (no upgrade): health, metrics, pages. Null: not handled here.</summary>
+public delegate HttpResponse? PlainHttpHandler(HttpRequest request);
+
+/// <summary>Decides what a complete request head gets: the WebSocket upgrade, a plain HTTP answer, or an error.</summary>
+public interface IRequestRouter
+{
+    HandshakeDecision Decide(HttpRequest request);
+}
+
+/// <summary>The router of a listener: WebSocket upgrades per <see cref="HandshakePolicy"/>, plain requests to <see cref="PlainHttpHandler"/>s.</summary>
+public sealed class RequestRouter(HandshakePolicy policy, IReadOnlyList<PlainHttpHandler> plainHandlers) : IRequestRouter
+{
+    public HandshakeDecision Decide(HttpRequest request)
+    {
+        if (!request.Version.StartsWith("HTTP/1.", StringComparison.Ordinal))
+            return new Respond(HttpResponse.Text(505, "HTTP Version Not Supported", "HTTP/1.1 only"), "http-version");
+        if (WebSocketUpgrade.IsAttempt(request)) return WebSocketUpgrade.Decide(request, policy);
+
+        if (request.Method is not ("GET" or "HEAD"))
+            return new Respond(HttpResponse.Text(405, "Method Not Allowed", "GET or HEAD only", new KeyValuePair<string, string>("Allow", "GET, HEAD")), "method");
+        foreach (var handler in plainHandlers)
+        {
+            var response = handler(request);
+            if (response is null) continue;
+            return new Respond(request.Method == "HEAD" ? response.WithoutBody() : response, "http");
+        }
+        var upgradeRequired = HttpResponse.Text(426, "Upgrade Required", "this is a WebSocket endpoint: connect with ws:// or wss://",
+            new("Upgrade", "websocket"), new("Sec-WebSocket-Version", WebSocket.Protocol.Version));
+        return new Respond(request.Method == "HEAD" ? upgradeRequired.WithoutBody() : upgradeRequired, "not-websocket");
+    }
+}
+
+/// <summary>A router that reads the request and answers 503: for connections over the listener's limit.</summary>
+public sealed class OverloadedRouter : IRequestRouter
+{
+    public static OverloadedRouter Instance { get; } = new();
+
+    public HandshakeDecision Decide(HttpRequest request) =>
+        new Respond(HttpResponse.Text(503, "Service Unavailable", "connection limit reached, try again later",
+            new KeyValuePair<string, string>("Retry-After", "1")), "over-capacity");
+}
+
+/// <summary>Plain endpoints every listener has.</summary>
+public static class HealthEndpoint
+{
+    /// <summary>GET /healthz: 200 "ok" while the server runs.</summary>
+    public static HttpResponse? Handle(HttpRequest request) =>
+        request.Path == "/healthz" ? HttpResponse.Text(200, "OK", "ok") : null;
+}

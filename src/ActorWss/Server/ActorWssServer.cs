@@ -1,0 +1,115 @@
+using System.Net;
+using ActorWss.Configuration;
+using ActorWss.Handlers;
+using ActorWss.Http;
+using ActorWss.Transport;
+using ActorWss.WebSocket;
+using Akka.Actor;
+
+namespace ActorWss.Server;
+
+/// <summary>A listener that is bound and accepting.</summary>
+public sealed record BoundListener(string Name, string Scheme, IPEndPoint Endpoint, IActorRef Actor)
+{
+    /// <summary>A URL clients can use; a wildcard bind address is given as loopback.</summary>
+    public Uri Url
+    {
+        get
+        {
+            var address = Endpoint.Address;
+            if (address.Equals(IPAddress.Any)) address = IPAddress.Loopback;
+            if (address.Equals(IPAddress.IPv6Any)) address = IPAddress.IPv6Loopback;
+            var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+            return new Uri($"{Scheme}://{host}:{Endpoint.Port}/");
+        }
+    }
+}
+
+/// <summary>
+/// The running server inside an <see cref="ActorSystem"/>: one <see cref="ListenerActor"/> per configured
+/// listener. Used by the host (Program.cs), by tests and by the benchmark's in-process server.
+/// </summary>
+public sealed class ActorWssServer
+{
+    private static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(30);
+
+    private ActorWssServer(ServerSettings settings, IReadOnlyList<BoundListener> listeners)
+    {
+        Settings = settings;
+        Listeners = listeners;
+    }
+
+    public ServerSettings Settings { get; }
+
+    public IReadOnlyList<BoundListener> Listeners { get; }
+
+    public BoundListener this[string name] => Listeners.FirstOrDefault(l => l.Name == name)
+        ?? throw new KeyNotFoundException($"no listener named '{name}'");
+
+    /// <summary>Binds every listener; fails (and stops what did bind) if one cannot bind.</summary>
+    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings)
+    {
+        var transport = TransportFactory.Create(system, settings.Transport);
+        var handler = MessageHandlers.Resolve(settings.Handler);
+        var router = new RequestRouter(
+            new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols),
+            [HealthEndpoint.Handle]);
+        var pipeline = new ConnectionPipeline(settings, router, handler);
+
+        var actors = settings.Listeners
+            .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipeline, handler), "listener-" + listener.Name))
+            .ToList();
+        try
+        {
+            var bound = await Task.WhenAll(actors.Select(actor => actor.Ask<ListenerActor.Bound>(ListenerActor.GetBinding.Instance, BindTimeout)));
+            return new ActorWssServer(settings,
+                bound.Select((b, i) => new BoundListener(b.Listener, b.Scheme, b.Endpoint, actors[i])).ToList());
+        }
+        catch
+        {
+            foreach (var actor in actors) system.Stop(actor);
+            throw;
+        }
+    }
+
+    /// <summary>Stops accepting new connections on every listener; open connections are left alone.</summary>
+    public Task StopAcceptingAsync() =>
+        Task.WhenAll(Listeners.Select(l => l.Actor.Ask<ListenerActor.Unbound>(ListenerActor.Unbind.Instance, BindTimeout)));
+
+    /// <summary>
+    /// Sends Close <paramref name="code"/> to every open connection and waits until all are closed or
+    /// <paramref name="timeout"/> passed. Returns the number still open.
+    /// </summary>
+    public async Task<int> DrainAsync(TimeSpan timeout, ushort code = CloseStatus.GoingAway, string reason = "server shutting down")
+    {
+        var replies = await Task.WhenAll(Listeners.Select(l =>
+            l.Actor.Ask<ListenerActor.Drained>(new ListenerActor.Drain(code, reason, timeout), timeout + TimeSpan.FromSeconds(5))));
+        return replies.Sum(r => r.Remaining);
+    }
+
+    /// <summary>Open connections across all listeners.</summary>
+    public async Task<int> ConnectionCountAsync()
+    {
+        var counts = await Task.WhenAll(Listeners.Select(l => l.Actor.Ask<int>(ListenerActor.GetConnectionCount.Instance, BindTimeout)));
+        return counts.Sum();
+    }
+
+    /// <summary>
+    /// Hooks the server into the system's CoordinatedShutdown: stop accepting in <c>service-unbind</c>, then close
+    /// every connection with 1001 and wait up to the drain timeout in <c>service-requests-done</c>.
+    /// </summary>
+    public void RegisterCoordinatedShutdown(ActorSystem system)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "actorwss-stop-accepting", async () =>
+        {
+            await StopAcceptingAsync();
+            return Akka.Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorwss-drain", async () =>
+        {
+            await DrainAsync(Settings.DrainTimeout);
+            return Akka.Done.Instance;
+        });
+    }
+}

@@ -1,0 +1,215 @@
+using System.Net;
+using ActorWss.Configuration;
+using ActorWss.Handlers;
+using ActorWss.Transport;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+
+namespace ActorWss.Server;
+
+/// <summary>
+/// One listening socket. Binds through the transport, takes connections one at a time (the accept stream is
+/// back-pressured by acks), spawns a <see cref="ConnectionActor"/> per connection, and answers 503 beyond
+/// <see cref="ListenerSettings.MaxConnections"/>. At shutdown it unbinds, then asks every connection to close and
+/// reports when they are all gone.
+/// </summary>
+public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
+{
+    /// <summary>Replies <see cref="Bound"/> once listening, or a <see cref="Status.Failure"/> if the bind failed.</summary>
+    public sealed class GetBinding
+    {
+        public static GetBinding Instance { get; } = new();
+    }
+
+    public sealed record Bound(string Listener, string Scheme, IPEndPoint Endpoint);
+
+    /// <summary>Stop accepting; replies <see cref="Unbound"/>.</summary>
+    public sealed class Unbind
+    {
+        public static Unbind Instance { get; } = new();
+    }
+
+    public sealed class Unbound
+    {
+        public static Unbound Instance { get; } = new();
+    }
+
+    /// <summary>Close every connection with <paramref name="Code"/>; replies <see cref="Drained"/> when all are gone or at the timeout.</summary>
+    public sealed record Drain(ushort Code, string Reason, TimeSpan Timeout);
+
+    /// <summary><paramref name="Remaining"/>: connections still open at the timeout.</summary>
+    public sealed record Drained(string Listener, int Remaining);
+
+    /// <summary>Replies the number of open connections (an int).</summary>
+    public sealed class GetConnectionCount
+    {
+        public static GetConnectionCount Instance { get; } = new();
+    }
+
+    private sealed class StreamInit { public static readonly StreamInit Instance = new(); }
+    private sealed class StreamAck { public static readonly StreamAck Instance = new(); }
+    private sealed class StreamDone { public static readonly StreamDone Instance = new(); }
+    private sealed record BindResult(TransportBinding? Binding, Exception? Failure);
+    private sealed class DrainTimeout { public static readonly DrainTimeout Instance = new(); }
+    private sealed class RejectionDone { public static readonly RejectionDone Instance = new(); }
+
+    /// <summary>Over-capacity connections answered at once; beyond this they are closed without an answer.</summary>
+    private const int MaxConcurrentRejections = 256;
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ListenerSettings _settings;
+    private readonly IServerTransport _transport;
+    private readonly ConnectionPipeline _pipeline;
+    private readonly IMessageHandler _handler;
+    private readonly HashSet<IActorRef> _connections = [];
+    private readonly List<IActorRef> _drainWaiters = [];
+    private TransportBinding? _binding;
+    private IMaterializer? _materializer;
+    private int _rejecting;
+    private long _accepted;
+
+    public ListenerActor(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline, IMessageHandler handler)
+    {
+        _settings = settings;
+        _transport = transport;
+        _pipeline = pipeline;
+        _handler = handler;
+        Binding();
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline, IMessageHandler handler) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(settings, transport, pipeline, handler));
+
+    protected override void PreStart()
+    {
+        _materializer = Context.Materializer(namePrefix: "accept");
+        var self = Self;
+        _transport.Bind(_settings.Host, _settings.Port, _settings.Backlog)
+            .ToMaterialized(Sink.ActorRefWithAck<AcceptedConnection>(self, StreamInit.Instance, StreamAck.Instance,
+                StreamDone.Instance, failure => new Status.Failure(failure)), Keep.Left)
+            .Run(_materializer)
+            .ContinueWith(t => self.Tell(new BindResult(t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.GetBaseException())),
+                TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    private void Binding()
+    {
+        Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
+        Receive<BindResult>(result =>
+        {
+            if (result.Binding is { } binding)
+            {
+                _binding = binding;
+                _log.Info("Listening on {0}://{1}/ ({2})", _settings.Scheme, FormatEndpoint(binding.LocalAddress), _settings.Name);
+                Become(Listening);
+                Stash.UnstashAll();
+            }
+            else
+            {
+                _log.Error("{0}: cannot bind {1}:{2}: {3}", _settings.Name, _settings.Host, _settings.Port, result.Failure?.Message);
+                Become(BindFailed(result.Failure ?? new InvalidOperationException("bind failed")));
+                Stash.UnstashAll();
+            }
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private Action BindFailed(Exception failure) => () =>
+    {
+        Receive<GetBinding>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException(
+            $"listener {_settings.Name} cannot bind {_settings.Host}:{_settings.Port}: {failure.Message}", failure))));
+        ReceiveAny(_ => { });
+    };
+
+    private void Listening()
+    {
+        Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
+        Receive<AcceptedConnection>(connection =>
+        {
+            Accept(connection);
+            Sender.Tell(StreamAck.Instance);
+        });
+        Receive<StreamDone>(_ => _log.Debug("{0}: accept stream completed", _settings.Name));
+        Receive<Status.Failure>(failure => _log.Error(failure.Cause, "{0}: accept stream failed", _settings.Name));
+        Receive<GetBinding>(_ => Sender.Tell(new Bound(_settings.Name, _settings.Scheme, ToIpEndPoint(_binding!.LocalAddress))));
+        Receive<GetConnectionCount>(_ => Sender.Tell(_connections.Count));
+        Receive<Terminated>(terminated => OnConnectionGone(terminated.ActorRef));
+        Receive<Unbind>(_ =>
+        {
+            var binding = _binding!;
+            binding.Unbind().PipeTo(Sender, success: () => Unbound.Instance);
+            _log.Info("{0}: stopped accepting on {1}", _settings.Name, FormatEndpoint(binding.LocalAddress));
+        });
+        Receive<Drain>(drain =>
+        {
+            _drainWaiters.Add(Sender);
+            if (_connections.Count == 0)
+            {
+                ReplyDrained();
+                return;
+            }
+            _log.Info("{0}: closing {1} connection(s) with {2}", _settings.Name, _connections.Count, drain.Code);
+            foreach (var connection in _connections) connection.Tell(new ConnectionActor.Shutdown(drain.Code, drain.Reason));
+            Timers.StartSingleTimer(DrainTimeout.Instance, DrainTimeout.Instance, drain.Timeout);
+        });
+        Receive<DrainTimeout>(_ => ReplyDrained());
+        Receive<RejectionDone>(_ => _rejecting--);
+    }
+
+    private void Accept(AcceptedConnection connection)
+    {
+        if (_connections.Count >= _settings.MaxConnections)
+        {
+            RejectOverCapacity(connection);
+            return;
+        }
+        var name = $"c{++_accepted}";
+        var actor = Context.ActorOf(ConnectionActor.Props(_settings.Name, connection, _pipeline, _handler), name);
+        Context.Watch(actor);
+        _connections.Add(actor);
+    }
+
+    private void RejectOverCapacity(AcceptedConnection connection)
+    {
+        if (_rejecting >= MaxConcurrentRejections)
+        {
+            _log.Warning("{0}: at {1} connections and {2} pending rejections; dropping {3}", _settings.Name,
+                _connections.Count, _rejecting, connection.Remote);
+            connection.Flow.Join(Flow.FromSinkAndSource(Sink.Cancelled<Akka.IO.ByteString>(), Source.Empty<Akka.IO.ByteString>()))
+                .Run(_materializer!);
+            return;
+        }
+        _log.Warning("{0}: connection limit {1} reached; answering 503 to {2}", _settings.Name, _settings.MaxConnections, connection.Remote);
+        _rejecting++;
+        var self = Self;
+        var done = connection.Flow.WatchTermination(Keep.Right).Join(_pipeline.CreateOverCapacity()).Run(_materializer!);
+        done.ContinueWith(_ => self.Tell(RejectionDone.Instance), TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    private void OnConnectionGone(IActorRef connection)
+    {
+        _connections.Remove(connection);
+        if (_connections.Count == 0 && _drainWaiters.Count > 0) ReplyDrained();
+    }
+
+    private void ReplyDrained()
+    {
+        if (_connections.Count > 0)
+            _log.Warning("{0}: {1} connection(s) still open at the end of the drain time", _settings.Name, _connections.Count);
+        foreach (var waiter in _drainWaiters) waiter.Tell(new Drained(_settings.Name, _connections.Count));
+        _drainWaiters.Clear();
+    }
+
+    private static IPEndPoint ToIpEndPoint(EndPoint endpoint) => endpoint as IPEndPoint
+        ?? throw new InvalidOperationException($"bound to a non-IP endpoint {endpoint}");
+
+    private static string FormatEndpoint(EndPoint endpoint) => endpoint is IPEndPoint ip
+        ? (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip.Address}]:{ip.Port}" : $"{ip.Address}:{ip.Port}")
+        : endpoint.ToString() ?? "?";
+}

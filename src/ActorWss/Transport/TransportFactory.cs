@@ -1,0 +1,14 @@
+using ActorWss.Configuration;
+using Akka.Actor;
+
+namespace ActorWss.Transport;
+
+/// <summary>The one place that picks the transport (<c>actorwss.transport.kind</c>).</summary>
+public static class TransportFactory
+{
+    public static IServerTransport Create(ActorSystem system, TransportSettings settings) => settings.Kind switch
+    {
+        TransportKind.AkkaStreamsTcp => new AkkaStreamsTcpTransport(system, settings),
+        _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown transport"),
+    };
+}

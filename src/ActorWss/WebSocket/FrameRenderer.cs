@@ -1,0 +1,57 @@
+using System.Buffers.Binary;
+using ActorWss.Buffers;
+using Akka.IO;
+
+namespace ActorWss.WebSocket;
+
+/// <summary>Renders server frames (§5.2, never masked: §5.1).</summary>
+public static class FrameRenderer
+{
+    /// <summary>
+    /// Up to this payload size header and payload are copied into one array: one contiguous buffer means one TLS
+    /// record and one socket write. Larger payloads are not copied; the header is prepended as a separate segment.
+    /// </summary>
+    public const int CopyThreshold = 16 * 1024;
+
+    public static ByteString Render(in OutboundFrame frame)
+    {
+        int payloadLength = frame.Payload.Count;
+        int headerLength = HeaderLength(payloadLength);
+        if (payloadLength <= CopyThreshold)
+        {
+            var bytes = new byte[headerLength + payloadLength];
+            WriteHeader(bytes, frame.Opcode, frame.Fin, payloadLength);
+            frame.Payload.CopyPrefixTo(bytes.AsSpan(headerLength));
+            return ByteString.FromBytes(bytes);
+        }
+        var header = new byte[headerLength];
+        WriteHeader(header, frame.Opcode, frame.Fin, payloadLength);
+        return ByteString.FromBytes(header).Concat(frame.Payload);
+    }
+
+    public static int HeaderLength(long payloadLength) => payloadLength switch
+    {
+        <= 125 => 2,
+        <= ushort.MaxValue => 4,
+        _ => 10,
+    };
+
+    private static void WriteHeader(Span<byte> destination, Opcode opcode, bool fin, int payloadLength)
+    {
+        destination[0] = (byte)((fin ? 0x80 : 0) | (byte)opcode);
+        switch (HeaderLength(payloadLength))
+        {
+            case 2:
+                destination[1] = (byte)payloadLength;
+                break;
+            case 4:
+                destination[1] = 126;
+                BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)payloadLength);
+                break;
+            default:
+                destination[1] = 127;
+                BinaryPrimitives.WriteUInt64BigEndian(destination[2..], (ulong)payloadLength);
+                break;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace ActorWss.WebSocket;
+
+/// <summary>How a WebSocket connection ended.</summary>
+/// <param name="SentCode">The status code of the Close frame this server sent, if any.</param>
+/// <param name="ReceivedCode">The peer's status code; 1005 for a Close without one, 1006 when the connection ended without a Close.</param>
+/// <param name="Reason">Why this server closed, when it did (protocol violation, shutdown, timeout).</param>
+/// <param name="Clean">Both Close frames were exchanged (§7.1.4).</param>
+public sealed record WebSocketCloseInfo(ushort? SentCode, ushort? ReceivedCode, string? Reason, bool Clean);
+
+/// <summary>
+/// The materialized handle of a connection's protocol layer: asks it to close (e.g. 1001 at shutdown) and tells
+/// how it closed. Safe to call from any thread, before or after the stage has started.
+/// </summary>
+public sealed class WebSocketControl
+{
+    private readonly object _gate = new();
+    private readonly TaskCompletionSource<WebSocketCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Action<(ushort Code, string Reason)>? _callback;
+    private (ushort Code, string Reason)? _requestedEarly;
+
+    public Task<WebSocketCloseInfo> Closed => _closed.Task;
+
+    /// <summary>Starts the closing handshake (§7.1.2) with this code; ignored once closing has begun.</summary>
+    public void Close(ushort code, string reason)
+    {
+        Action<(ushort, string)>? callback;
+        lock (_gate)
+        {
+            callback = _callback;
+            if (callback is null) _requestedEarly ??= (code, reason);
+        }
+        callback?.Invoke((code, reason));
+    }
+
+    internal void Attach(Action<(ushort Code, string Reason)> callback)
+    {
+        (ushort, string)? early;
+        lock (_gate)
+        {
+            _callback = callback;
+            early = _requestedEarly;
+        }
+        if (early is { } request) callback(request);
+    }
+
+    internal void SetClosed(WebSocketCloseInfo info) => _closed.TrySetResult(info);
+}
