@@ -62,7 +62,7 @@ builder.Services.AddAkka("actorwss", (akka, _) =>
         {
             loggers.LogLevel = akkaLogLevel;
             loggers.ClearLoggers();
-            loggers.AddLoggerFactory();
+            loggers.AddLogger<MicrosoftLoggingBridge>();
         })
         .AddActorWss(settings);
 });
@@ -75,6 +75,6 @@ try
 }
 catch (Exception e)
 {
-    Console.Error.WriteLine($"actorwss: failed: {e.GetBaseException().Message}");
+    Console.Error.WriteLine($"actorwss: failed to start: {e.Message}");
     return 1;
 }

@@ -32,14 +32,20 @@ public sealed class RequestRouter(HandshakePolicy policy, IReadOnlyList<PlainHtt
     }
 }
 
-/// <summary>A router that reads the request and answers 503: for connections over the listener's limit.</summary>
-public sealed class OverloadedRouter : IRequestRouter
+/// <summary>
+/// A router that reads the request and answers 503: for connections over the listener's limit, and for those that
+/// arrive while the server shuts down. Reading the request first matters: closing a socket with unread input
+/// resets it, and the client would never see the answer.
+/// </summary>
+public sealed class RefusingRouter(string reason, string message) : IRequestRouter
 {
-    public static OverloadedRouter Instance { get; } = new();
+    public static RefusingRouter OverCapacity { get; } = new("over-capacity", "connection limit reached, try again later");
+
+    public static RefusingRouter ShuttingDown { get; } = new("shutting-down", "server shutting down, try again later");
 
     public HandshakeDecision Decide(HttpRequest request) =>
-        new Respond(HttpResponse.Text(503, "Service Unavailable", "connection limit reached, try again later",
-            new KeyValuePair<string, string>("Retry-After", "1")), "over-capacity");
+        new Respond(HttpResponse.Text(503, "Service Unavailable", message,
+            new KeyValuePair<string, string>("Retry-After", "1")), reason);
 }
 
 /// <summary>Plain endpoints every listener has.</summary>

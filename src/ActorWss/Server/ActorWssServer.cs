@@ -72,8 +72,12 @@ public sealed class ActorWssServer
         }
     }
 
-    /// <summary>Stops accepting new connections on every listener; open connections are left alone.</summary>
+    /// <summary>New connections get 503 from now on; open connections are left alone.</summary>
     public Task StopAcceptingAsync() =>
+        Task.WhenAll(Listeners.Select(l => l.Actor.Ask<ListenerActor.StoppedAccepting>(ListenerActor.StopAccepting.Instance, BindTimeout)));
+
+    /// <summary>Closes the listening sockets. With Akka.IO this also drops every connection still open: drain first.</summary>
+    public Task UnbindAsync() =>
         Task.WhenAll(Listeners.Select(l => l.Actor.Ask<ListenerActor.Unbound>(ListenerActor.Unbind.Instance, BindTimeout)));
 
     /// <summary>
@@ -95,8 +99,9 @@ public sealed class ActorWssServer
     }
 
     /// <summary>
-    /// Hooks the server into the system's CoordinatedShutdown: stop accepting in <c>service-unbind</c>, then close
-    /// every connection with 1001 and wait up to the drain timeout in <c>service-requests-done</c>.
+    /// Hooks the server into the system's CoordinatedShutdown: refuse new connections in <c>service-unbind</c>,
+    /// close every connection with 1001 and wait up to the drain timeout in <c>service-requests-done</c>, close the
+    /// listening sockets in <c>service-stop</c>.
     /// </summary>
     public void RegisterCoordinatedShutdown(ActorSystem system)
     {
@@ -109,6 +114,11 @@ public sealed class ActorWssServer
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorwss-drain", async () =>
         {
             await DrainAsync(Settings.DrainTimeout);
+            return Akka.Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "actorwss-unbind", async () =>
+        {
+            await UnbindAsync();
             return Akka.Done.Instance;
         });
     }

@@ -28,7 +28,7 @@ public sealed class ConnectionPipeline(ServerSettings settings, IRequestRouter r
         return stack.JoinMat(handler.Create(context), Keep.Left);
     }
 
-    /// <summary>For connections over the listener's limit: read the request, answer 503, close.</summary>
-    public Flow<ByteString, ByteString, Task<HandshakeOutcome>> CreateOverCapacity() =>
-        Handshake.Create(settings.Http, OverloadedRouter.Instance).Join(Flow.Create<ByteString>());
+    /// <summary>For connections the listener will not serve: read the request, answer 503, close.</summary>
+    public Flow<ByteString, ByteString, Task<HandshakeOutcome>> CreateRefusal(RefusingRouter refusal) =>
+        Handshake.Create(settings.Http, refusal).Join(Flow.Create<ByteString>());
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using ActorWss.Configuration;
 using ActorWss.Handlers;
+using ActorWss.Http;
 using ActorWss.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -12,8 +13,9 @@ namespace ActorWss.Server;
 /// <summary>
 /// One listening socket. Binds through the transport, takes connections one at a time (the accept stream is
 /// back-pressured by acks), spawns a <see cref="ConnectionActor"/> per connection, and answers 503 beyond
-/// <see cref="ListenerSettings.MaxConnections"/>. At shutdown it unbinds, then asks every connection to close and
-/// reports when they are all gone.
+/// <see cref="ListenerSettings.MaxConnections"/>. At shutdown: <see cref="StopAccepting"/> (new connections get
+/// 503), <see cref="Drain"/> (every connection is asked to close), then <see cref="Unbind"/>. The socket is
+/// unbound last because Akka.IO's listener owns the connections it accepted: unbinding stops them all at once.
 /// </summary>
 public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
@@ -25,7 +27,18 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
 
     public sealed record Bound(string Listener, string Scheme, IPEndPoint Endpoint);
 
-    /// <summary>Stop accepting; replies <see cref="Unbound"/>.</summary>
+    /// <summary>Refuse new connections with 503 from now on; replies <see cref="StoppedAccepting"/>.</summary>
+    public sealed class StopAccepting
+    {
+        public static StopAccepting Instance { get; } = new();
+    }
+
+    public sealed class StoppedAccepting
+    {
+        public static StoppedAccepting Instance { get; } = new();
+    }
+
+    /// <summary>Close the listening socket (and, with Akka.IO, every connection still open); replies <see cref="Unbound"/>.</summary>
     public sealed class Unbind
     {
         public static Unbind Instance { get; } = new();
@@ -68,6 +81,7 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
     private TransportBinding? _binding;
     private IMaterializer? _materializer;
     private int _rejecting;
+    private bool _refusing;
     private long _accepted;
 
     public ListenerActor(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline, IMessageHandler handler)
@@ -140,11 +154,17 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
         Receive<GetBinding>(_ => Sender.Tell(new Bound(_settings.Name, _settings.Scheme, ToIpEndPoint(_binding!.LocalAddress))));
         Receive<GetConnectionCount>(_ => Sender.Tell(_connections.Count));
         Receive<Terminated>(terminated => OnConnectionGone(terminated.ActorRef));
+        Receive<StopAccepting>(_ =>
+        {
+            _refusing = true;
+            _log.Info("{0}: refusing new connections", _settings.Name);
+            Sender.Tell(StoppedAccepting.Instance);
+        });
         Receive<Unbind>(_ =>
         {
             var binding = _binding!;
             binding.Unbind().PipeTo(Sender, success: () => Unbound.Instance);
-            _log.Info("{0}: stopped accepting on {1}", _settings.Name, FormatEndpoint(binding.LocalAddress));
+            _log.Info("{0}: closed {1}", _settings.Name, FormatEndpoint(binding.LocalAddress));
         });
         Receive<Drain>(drain =>
         {
@@ -164,9 +184,15 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
 
     private void Accept(AcceptedConnection connection)
     {
+        if (_refusing)
+        {
+            Refuse(connection, RefusingRouter.ShuttingDown);
+            return;
+        }
         if (_connections.Count >= _settings.MaxConnections)
         {
-            RejectOverCapacity(connection);
+            _log.Warning("{0}: connection limit {1} reached; answering 503 to {2}", _settings.Name, _settings.MaxConnections, connection.Remote);
+            Refuse(connection, RefusingRouter.OverCapacity);
             return;
         }
         var name = $"c{++_accepted}";
@@ -175,7 +201,7 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
         _connections.Add(actor);
     }
 
-    private void RejectOverCapacity(AcceptedConnection connection)
+    private void Refuse(AcceptedConnection connection, RefusingRouter refusal)
     {
         if (_rejecting >= MaxConcurrentRejections)
         {
@@ -185,10 +211,9 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
                 .Run(_materializer!);
             return;
         }
-        _log.Warning("{0}: connection limit {1} reached; answering 503 to {2}", _settings.Name, _settings.MaxConnections, connection.Remote);
         _rejecting++;
         var self = Self;
-        var done = connection.Flow.WatchTermination(Keep.Right).Join(_pipeline.CreateOverCapacity()).Run(_materializer!);
+        var done = connection.Flow.WatchTermination(Keep.Right).Join(_pipeline.CreateRefusal(refusal)).Run(_materializer!);
         done.ContinueWith(_ => self.Tell(RejectionDone.Instance), TaskContinuationOptions.ExecuteSynchronously);
     }
 

@@ -16,9 +16,9 @@ public sealed class AkkaStreamsTcpTransport(ActorSystem system, TransportSetting
 {
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog)
     {
-        var options = ImmutableList.Create<Inet.SocketOption>(new Inet.SO.ReuseAddress(true));
+        // No SO_REUSEADDR: on Linux .NET maps it to SO_REUSEPORT too, and a second server would silently share the port.
         return system.TcpStream()
-            .Bind(host, port, backlog, options, halfClose: true, idleTimeout: null)
+            .Bind(host, port, backlog, ImmutableList<Inet.SocketOption>.Empty, halfClose: true, idleTimeout: null)
             .Select(connection => new AcceptedConnection(
                 connection.LocalAddress,
                 connection.RemoteAddress,
