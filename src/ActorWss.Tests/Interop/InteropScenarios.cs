@@ -1,0 +1,72 @@
+using ActorWss.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ActorWss.Tests.Interop;
+
+/// <summary>Independent clients, written in other languages against other WebSocket stacks, talk to the server.</summary>
+public sealed class InteropScenarios(ITestOutputHelper output) : ServerScenario(output)
+{
+    private readonly ITestOutputHelper _output = output;
+
+    [SkippableFact]
+    public async Task Python_websockets_passes_its_echo_checks()
+    {
+        var missing = await Prerequisites.EnsureAsync(
+            async () => await Prerequisites.RunAsync("/usr/bin/python3", "-c \"import websockets\"") == 0, "python3-websockets");
+        Skip.If(missing is not null, missing);
+        var server = await StartServerAsync();
+
+        var lines = new List<string>();
+        int exit = await Prerequisites.RunAsync("/usr/bin/python3",
+            $"{Path.Combine(AppContext.BaseDirectory, "Interop", "python_echo_client.py")} {UrlOf(server)}", output: Collect(lines));
+
+        Assert.True(exit == 0, string.Join('\n', lines));
+        Assert.Contains("ALL OK", lines);
+    }
+
+    [SkippableFact]
+    public async Task Gorilla_websocket_passes_its_echo_checks()
+    {
+        var client = await GorillaClient.BuildAsync(_output);
+        var server = await StartServerAsync();
+
+        var lines = new List<string>();
+        int exit = await Prerequisites.RunAsync(client, $"-url {UrlOf(server)}", output: Collect(lines));
+
+        Assert.True(exit == 0, string.Join('\n', lines));
+        Assert.Contains("ALL OK", lines);
+    }
+
+    private Action<string> Collect(List<string> lines) => line =>
+    {
+        lock (lines) lines.Add(line);
+        _output.WriteLine(line);
+    };
+}
+
+/// <summary>The Go client under Interop/gorilla, built against Debian's gorilla/websocket in GOPATH mode (offline).</summary>
+public static class GorillaClient
+{
+    private const string GoPath = "/usr/share/gocode";
+
+    public static async Task<string> BuildAsync(ITestOutputHelper output)
+    {
+        var missing = await Prerequisites.EnsureAsync(
+            () => Task.FromResult(File.Exists("/usr/bin/go") && Directory.Exists(GoPath + "/src/github.com/gorilla/websocket")),
+            "golang-go", "golang-github-gorilla-websocket-dev");
+        Skip.If(missing is not null, missing);
+        var binary = Path.Combine(Path.GetTempPath(), "actorwss-gorilla-client");
+        var lines = new List<string>();
+        int exit = await Prerequisites.RunAsync("/usr/bin/go", $"build -o {binary} .",
+            workingDirectory: Path.Combine(AppContext.BaseDirectory, "Interop", "gorilla"),
+            environment: new Dictionary<string, string>
+            {
+                ["GO111MODULE"] = "off",
+                ["GOPATH"] = GoPath,
+                ["GOCACHE"] = Path.Combine(Path.GetTempPath(), "actorwss-gocache"),
+            },
+            output: line => { lines.Add(line); output.WriteLine(line); });
+        Assert.True(exit == 0, "go build failed:\n" + string.Join('\n', lines));
+        return binary;
+    }
+}
