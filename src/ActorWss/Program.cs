@@ -57,7 +57,8 @@ builder.Logging.SetMinimumLevel(akkaLogLevel == AkkaLogLevel.DebugLevel ? LogLev
 builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(15));
 builder.Services.AddAkka("actorwss", (akka, _) =>
 {
-    akka.AddHocon(config, HoconAddMode.Prepend)
+    // The actor system sees the defaults too: the offload dispatcher is defined there.
+    akka.AddHocon(config.WithFallback(SettingsParser.Reference), HoconAddMode.Prepend)
         .ConfigureLoggers(loggers =>
         {
             loggers.LogLevel = akkaLogLevel;
@@ -75,6 +76,14 @@ try
 }
 catch (Exception e)
 {
+    for (var inner = e; inner is not null; inner = inner.InnerException)
+    {
+        if (inner is InvalidConfigurationException invalid)
+        {
+            Console.Error.WriteLine($"actorwss: invalid configuration: {invalid.Message}");
+            return 2;
+        }
+    }
     Console.Error.WriteLine($"actorwss: failed to start: {e.Message}");
     return 1;
 }

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace ActorWss.Tests.Interop;
 
 /// <summary>Independent clients, written in other languages against other WebSocket stacks, talk to the server.</summary>
-public sealed class InteropScenarios(ITestOutputHelper output) : ServerScenario(output)
+public abstract class InteropScenarios(ITestOutputHelper output, ServerMode mode) : ServerScenario(output, mode)
 {
     private readonly ITestOutputHelper _output = output;
 
@@ -43,6 +43,13 @@ public sealed class InteropScenarios(ITestOutputHelper output) : ServerScenario(
         _output.WriteLine(line);
     };
 }
+
+
+public sealed class InteropOverWs(ITestOutputHelper output) : InteropScenarios(output, ServerMode.Ws);
+
+public sealed class InteropOverWssInline(ITestOutputHelper output) : InteropScenarios(output, ServerMode.WssInline);
+
+public sealed class InteropOverWssOffload(ITestOutputHelper output) : InteropScenarios(output, ServerMode.WssOffload);
 
 /// <summary>The Go client under Interop/gorilla, built against Debian's gorilla/websocket in GOPATH mode (offline).</summary>
 public static class GorillaClient

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace ActorWss.Tests.Scenarios;
 
 /// <summary>A real client (.NET's ClientWebSocket) against the echo handler.</summary>
-public sealed class EchoScenarios(ITestOutputHelper output) : ServerScenario(output)
+public abstract class EchoScenarios(ITestOutputHelper output, ServerMode mode) : ServerScenario(output, mode)
 {
     public static TheoryData<int> Sizes => [0, 125, 126, 65535, 65536, 1024 * 1024];
 
@@ -113,3 +113,9 @@ public sealed class EchoScenarios(ITestOutputHelper output) : ServerScenario(out
         await AwaitAssertAsync(async () => Assert.Equal(0, await server.ConnectionCountAsync()), Timeout);
     }
 }
+
+public sealed class EchoOverWs(ITestOutputHelper output) : EchoScenarios(output, ServerMode.Ws);
+
+public sealed class EchoOverWssInline(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WssInline);
+
+public sealed class EchoOverWssOffload(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WssOffload);

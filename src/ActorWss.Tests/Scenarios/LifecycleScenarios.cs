@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace ActorWss.Tests.Scenarios;
 
 /// <summary>Connection lifecycles: limits, timers, shutdown, and actors that go away with their connections.</summary>
-public sealed class LifecycleScenarios(ITestOutputHelper output) : ServerScenario(output)
+public abstract class LifecycleScenarios(ITestOutputHelper output, ServerMode mode) : ServerScenario(output, mode)
 {
     [Fact]
     public async Task Draining_sends_close_1001_to_every_open_connection()
@@ -34,8 +34,9 @@ public sealed class LifecycleScenarios(ITestOutputHelper output) : ServerScenari
     public async Task Coordinated_shutdown_stops_accepting_then_closes_connections_with_1001()
     {
         // A system of its own: CoordinatedShutdown terminates it.
-        using var system = ActorSystem.Create("shutdown-test", "akka.loglevel = WARNING");
-        var settings = SettingsParser.Parse(ConfigLoader.ParseOverrides(["actorwss.listeners.ws.port=0", "actorwss.shutdown.drain-timeout=5s"]));
+        using var system = ActorSystem.Create("shutdown-test",
+            Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(SettingsParser.Reference));
+        var settings = SettingsParser.Parse(ConfigLoader.ParseOverrides([.. ModeSettings(Mode), "actorwss.shutdown.drain-timeout=5s"]));
         var server = await ActorWssServer.StartAsync(system, settings);
         server.RegisterCoordinatedShutdown(system);
         await using var client = await RawWebSocketClient.OpenAsync(UrlOf(server));
@@ -58,7 +59,7 @@ public sealed class LifecycleScenarios(ITestOutputHelper output) : ServerScenari
     [Fact]
     public async Task A_connection_over_the_limit_gets_503_while_the_others_keep_working()
     {
-        var server = await StartServerAsync("actorwss.listeners.ws.max-connections=2");
+        var server = await StartServerAsync(ListenerKey("max-connections=2"));
         await using var first = await RawWebSocketClient.OpenAsync(UrlOf(server));
         await using var second = await RawWebSocketClient.OpenAsync(UrlOf(server));
 
@@ -132,3 +133,9 @@ public sealed class LifecycleScenarios(ITestOutputHelper output) : ServerScenari
         await AssertServerStillEchoesAsync(server);
     }
 }
+
+public sealed class LifecycleOverWs(ITestOutputHelper output) : LifecycleScenarios(output, ServerMode.Ws);
+
+public sealed class LifecycleOverWssInline(ITestOutputHelper output) : LifecycleScenarios(output, ServerMode.WssInline);
+
+public sealed class LifecycleOverWssOffload(ITestOutputHelper output) : LifecycleScenarios(output, ServerMode.WssOffload);

@@ -11,7 +11,7 @@ public sealed class ProcessScenarios
     [Fact]
     public async Task Sigterm_closes_open_connections_with_1001_and_exits_0()
     {
-        await using var server = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0");
+        await using var server = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0", "--set", "actorwss.listeners.wss.port=0");
         var url = await server.ListeningAsync(Timeout);
         await using var client = await RawWebSocketClient.OpenAsync(url);
         await client.SendTextAsync("before shutdown");
@@ -32,7 +32,7 @@ public sealed class ProcessScenarios
     [InlineData("actorwss.handler=shout", "actorwss.handler")]
     public async Task Invalid_configuration_stops_the_start_with_a_message_naming_the_key(string setting, string key)
     {
-        await using var server = ServerProcess.Start("--config", "config/actorwss.conf", "--set", setting);
+        await using var server = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.wss.port=0", "--set", setting);
 
         Assert.Equal(2, await server.WaitForExitAsync(Timeout));
         Assert.Contains($"invalid configuration: {key}:", server.Output);
@@ -41,10 +41,10 @@ public sealed class ProcessScenarios
     [Fact]
     public async Task A_port_already_in_use_fails_the_start_with_exit_code_1()
     {
-        await using var first = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0");
+        await using var first = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0", "--set", "actorwss.listeners.wss.port=0");
         var url = await first.ListeningAsync(Timeout);
 
-        await using var second = ServerProcess.Start("--config", "config/actorwss.conf", "--set", $"actorwss.listeners.ws.port={url.Port}");
+        await using var second = ServerProcess.Start("--config", "config/actorwss.conf", "--set", $"actorwss.listeners.ws.port={url.Port}", "--set", "actorwss.listeners.wss.port=0");
 
         Assert.Equal(1, await second.WaitForExitAsync(Timeout));
         Assert.Contains("cannot bind", second.Output);

@@ -9,7 +9,7 @@ namespace ActorWss.Tests.Scenarios;
 /// RFC 6455 §5-§8 on raw sockets: each rule broken by a client gets its exact close code, the TCP connection is
 /// closed after the Close frame, and a fresh connection is still served.
 /// </summary>
-public sealed class ProtocolScenarios(ITestOutputHelper output) : ServerScenario(output)
+public abstract class ProtocolScenarios(ITestOutputHelper output, ServerMode mode) : ServerScenario(output, mode)
 {
     public static TheoryData<string, byte[], ushort> Violations => new()
     {
@@ -206,3 +206,9 @@ public sealed class ProtocolScenarios(ITestOutputHelper output) : ServerScenario
         Assert.Equal(1024, (await client.ReadFrameAsync()).Payload.Length);
     }
 }
+
+public sealed class ProtocolOverWs(ITestOutputHelper output) : ProtocolScenarios(output, ServerMode.Ws);
+
+public sealed class ProtocolOverWssInline(ITestOutputHelper output) : ProtocolScenarios(output, ServerMode.WssInline);
+
+public sealed class ProtocolOverWssOffload(ITestOutputHelper output) : ProtocolScenarios(output, ServerMode.WssOffload);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Net.Sockets;
 using System.Text;
 using ActorWss.WebSocket;
@@ -42,7 +43,8 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         _stream = stream;
     }
 
-    public static async Task<RawWebSocketClient> ConnectAsync(Uri url)
+    /// <summary>Connects (with TLS for wss://, offering <paramref name="clientCertificate"/> if given).</summary>
+    public static async Task<RawWebSocketClient> ConnectAsync(Uri url, X509Certificate2? clientCertificate = null)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(url.Host, url.Port).WaitAsync(DefaultTimeout);
@@ -50,10 +52,32 @@ public sealed class RawWebSocketClient : IAsyncDisposable
         if (url.Scheme == "wss")
         {
             var ssl = new SslStream(stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }).WaitAsync(DefaultTimeout);
+            try
+            {
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = "localhost",
+                    ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+                }).WaitAsync(DefaultTimeout);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
             stream = ssl;
         }
         return new RawWebSocketClient(socket, stream);
+    }
+
+    /// <summary>Bytes straight onto the socket, under any TLS.</summary>
+    public async Task SendRawAsync(byte[] bytes) => await _socket.SendAsync(bytes, SocketFlags.None).WaitAsync(DefaultTimeout);
+
+    /// <summary>Closes with a TCP reset (RST) instead of a FIN.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
     }
 
     /// <summary>Connects and completes a valid opening handshake (asserting 101).</summary>

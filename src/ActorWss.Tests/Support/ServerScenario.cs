@@ -7,24 +7,65 @@ using Xunit.Abstractions;
 
 namespace ActorWss.Tests.Support;
 
+/// <summary>How the scenario's server listens: plain ws://, or wss:// with TLS inline or offloaded.</summary>
+public enum ServerMode
+{
+    Ws,
+    WssInline,
+    WssOffload,
+}
+
 /// <summary>
 /// Base of the scenario tests: a TestKit actor system with a real server in it, bound to an ephemeral port on
-/// loopback, and clients on real sockets.
+/// loopback, and clients on real sockets. Suites derive once per <see cref="ServerMode"/>, so every scenario runs
+/// over ws:// and over wss:// in both TLS modes.
 /// </summary>
-public abstract class ServerScenario(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(TestConfig, output)
+public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode = ServerMode.Ws)
+    : Akka.TestKit.Xunit2.TestKit(TestConfig, null, output)
 {
-    private const string TestConfig = """
+    /// <summary>One development certificate per test run, in a temporary folder.</summary>
+    private static readonly Lazy<string> CertificateFolder = new(() =>
+        Directory.CreateTempSubdirectory("actorwss-tests-").FullName);
+
+    protected ServerMode Mode => mode;
+
+    /// <summary>The name of the listener the scenario's server runs ("ws" or "wss").</summary>
+    protected string Listener => mode == ServerMode.Ws ? "ws" : "wss";
+
+    /// <summary>A key of this scenario's listener, e.g. <c>ListenerKey("max-connections=2")</c>.</summary>
+    protected string ListenerKey(string keyValue) => $"actorwss.listeners.{Listener}.{keyValue}";
+
+    /// <summary>The overrides that make a server listen in <paramref name="mode"/> on an ephemeral port.</summary>
+    public static string[] ModeSettings(ServerMode mode) => mode switch
+    {
+        ServerMode.Ws => ["actorwss.listeners.ws.port=0"],
+        _ =>
+        [
+            "actorwss.listeners.ws.enabled=off",
+            "actorwss.listeners.wss.enabled=on",
+            "actorwss.listeners.wss.port=0",
+            "actorwss.tls.mode=" + (mode == ServerMode.WssInline ? "inline" : "offload"),
+            "actorwss.tls.dev-certificate=on",
+            "actorwss.tls.certificate.path=" + Path.Combine(CertificateFolder.Value, "cert.pem"),
+            "actorwss.tls.certificate.key-path=" + Path.Combine(CertificateFolder.Value, "key.pem"),
+        ],
+    };
+
+    /// <summary>The actor system knows the server's defaults (the TLS offload dispatcher is defined there).</summary>
+    private static readonly Akka.Configuration.Config TestConfig = Akka.Configuration.ConfigurationFactory.ParseString("""
         akka.loglevel = INFO
         akka.log-dead-letters = off
-        """;
+        """).WithFallback(SettingsParser.Reference);
 
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>Starts a server with one ws:// listener on port 0 plus the given <c>key=value</c> overrides.</summary>
-    protected async Task<ActorWssServer> StartServerAsync(params string[] overrides)
+    /// <summary>Starts a server with the scenario's listener on port 0 plus the given <c>key=value</c> overrides.</summary>
+    protected Task<ActorWssServer> StartServerAsync(params string[] overrides) => StartServerAsync(null, overrides);
+
+    protected async Task<ActorWssServer> StartServerAsync(ActorWss.Tls.ITlsObserver? tlsObserver, params string[] overrides)
     {
-        var config = ConfigLoader.ParseOverrides(["actorwss.listeners.ws.port=0", .. overrides]);
-        return await ActorWssServer.StartAsync(Sys, SettingsParser.Parse(config));
+        var config = ConfigLoader.ParseOverrides([.. ModeSettings(mode), .. overrides]);
+        return await ActorWssServer.StartAsync(Sys, SettingsParser.Parse(config), tlsObserver);
     }
 
     protected static Uri UrlOf(ActorWssServer server) => server.Listeners[0].Url;

@@ -16,6 +16,7 @@ public static partial class ConfigLoader
         if (!File.Exists(path))
             throw new InvalidConfigurationException($"--config: file '{path}' does not exist");
         string text = ApplyEnvironment(File.ReadAllText(path), environment ?? Environment.GetEnvironmentVariable);
+        HoconSyntax.Validate(text, path);
         Config fileConfig;
         try { fileConfig = ConfigurationFactory.ParseString(text); }
         catch (Exception e) { throw new InvalidConfigurationException($"{path}: not valid HOCON: {e.Message}"); }
@@ -46,7 +47,10 @@ public static partial class ConfigLoader
         return output.ToString(0, Math.Max(0, output.Length - 1));
     }
 
-    /// <summary><c>key=value</c> pairs as HOCON; values are quoted unless they are a list or an object.</summary>
+    /// <summary>
+    /// <c>key=value</c> pairs as HOCON. A value is a string (quoted here, whatever it contains), a list
+    /// <c>[a, "b c"]</c>, or an object <c>{ k = v, ... }</c> (checked by <see cref="HoconSyntax"/> first).
+    /// </summary>
     public static Config ParseOverrides(IEnumerable<string> overrides)
     {
         var hocon = new StringBuilder();
@@ -57,7 +61,10 @@ public static partial class ConfigLoader
             var key = item[..eq].Trim();
             var value = item[(eq + 1)..].Trim();
             if (!KeyPattern().IsMatch(key)) throw new InvalidConfigurationException($"--set: '{key}' is not a HOCON key path");
-            hocon.Append(key).Append(" = ").Append(value.StartsWith('[') || value.StartsWith('{') ? value : Quote(value)).Append('\n');
+            string rendered = value.StartsWith('[') || value.StartsWith('{') ? value : Quote(value);
+            try { HoconSyntax.Validate($"{key} = {rendered}", "--set"); }
+            catch (InvalidConfigurationException e) { throw new InvalidConfigurationException($"--set {item}: {e.Message[("--set:1: ".Length)..]}"); }
+            hocon.Append(key).Append(" = ").Append(rendered).Append('\n');
         }
         try { return ConfigurationFactory.ParseString(hocon.ToString()); }
         catch (Exception e) { throw new InvalidConfigurationException($"--set: not valid HOCON: {e.Message}"); }

@@ -5,22 +5,46 @@ namespace ActorWss.Configuration;
 
 /// <summary>
 /// Typed reads of one HOCON section that fail with the full key, the value found and what is allowed, instead of
-/// the HOCON library's generic exceptions.
+/// the HOCON library's generic exceptions. A reader may have a fallback section (a listener falls back to
+/// <c>listener-defaults</c>, its <c>tls { }</c> to <c>actorwss.tls</c>): keys missing here are read there. The chain is
+/// kept here rather than merged with Akka.NET's <c>Config.WithFallback</c>, which fails on sections taken out of a
+/// merged configuration.
 /// </summary>
-public sealed class ConfigReader(Config config, string path)
+public sealed class ConfigReader(Config config, string path, ConfigReader? fallback = null)
 {
+    private readonly Config _config = config;
+    private readonly ConfigReader? _fallback = fallback;
+
     public string Path { get; } = path;
 
     public ConfigReader Section(string key)
     {
-        if (!config.HasPath(key)) throw Missing(key);
-        return new ConfigReader(config.GetConfig(key), Full(key));
+        var fallbackSection = _fallback is not null && _fallback.Has(key) ? _fallback.Section(key) : null;
+        if (_config.HasPath(key)) return new ConfigReader(_config.GetConfig(key), Full(key), fallbackSection);
+        if (fallbackSection is not null) return new ConfigReader(ConfigurationFactory.Empty, Full(key), fallbackSection);
+        throw Missing(key);
     }
 
-    public bool Has(string key) => config.HasPath(key);
+    public bool Has(string key) => _config.HasPath(key) || (_fallback?.Has(key) ?? false);
 
-    /// <summary>The keys directly under this section.</summary>
-    public IEnumerable<string> Keys => config.Root.GetObject().Items.Keys;
+    public bool IsObject(string key) => _config.HasPath(key)
+        ? _config.GetValue(key).IsObject()
+        : _fallback?.IsObject(key) ?? false;
+
+    /// <summary>This section, reading keys it does not have from <paramref name="fallback"/> (and then from its own fallback).</summary>
+    public ConfigReader WithFallback(ConfigReader fallback) =>
+        new(_config, Path, _fallback is null ? fallback : _fallback.WithFallback(fallback));
+
+    /// <summary>A string that may be empty; empty gives null.</summary>
+    public string? GetOptionalString(string key)
+    {
+        var value = Raw(key);
+        return value.Length == 0 ? null : value;
+    }
+
+    /// <summary>The keys directly under this section (and its fallback).</summary>
+    public IEnumerable<string> Keys => (_config.IsEmpty ? Enumerable.Empty<string>() : _config.Root.GetObject().Items.Keys)
+        .Union(_fallback?.Keys ?? []);
 
     public string GetString(string key)
     {
@@ -52,7 +76,7 @@ public sealed class ConfigReader(Config config, string path)
     {
         var value = Raw(key);
         long? size;
-        try { size = config.GetByteSize(key); }
+        try { size = Holder(key).GetByteSize(key); }
         catch (Exception) { size = null; }
         if (size is not { } n || n < min || n > max)
             throw Invalid(key, value, $"a size from {min} to {max} bytes (e.g. 64KiB, 16MiB)");
@@ -63,7 +87,7 @@ public sealed class ConfigReader(Config config, string path)
     {
         var value = Raw(key);
         TimeSpan duration;
-        try { duration = config.GetTimeSpan(key, allowInfinite: false); }
+        try { duration = Holder(key).GetTimeSpan(key, allowInfinite: false); }
         catch (Exception) { throw Invalid(key, value, "a duration (e.g. 500ms, 5s, 2m)"); }
         if (duration <= TimeSpan.Zero) throw Invalid(key, value, "a positive duration (e.g. 500ms, 5s, 2m)");
         return duration;
@@ -87,15 +111,23 @@ public sealed class ConfigReader(Config config, string path)
 
     public IReadOnlyList<string> GetStringList(string key)
     {
-        if (!config.HasPath(key)) throw Missing(key);
-        try { return config.GetStringList(key).Where(s => !string.IsNullOrWhiteSpace(s)).ToArray(); }
+        var holder = Holder(key);
+        try { return holder.GetStringList(key).Where(s => !string.IsNullOrWhiteSpace(s)).ToArray(); }
         catch (Exception) { throw Invalid(key, Raw(key), "a list of strings, e.g. [\"a\", \"b\"]"); }
     }
 
+    /// <summary>The configuration in the chain that holds <paramref name="key"/>.</summary>
+    private Config Holder(string key) =>
+        _config.HasPath(key) ? _config : _fallback?.Has(key) == true ? _fallback.Holder(key) : throw Missing(key);
+
     private string Raw(string key)
     {
-        if (!config.HasPath(key)) throw Missing(key);
-        var value = config.GetValue(key);
+        if (!_config.HasPath(key))
+        {
+            if (_fallback is not null && _fallback.Has(key)) return _fallback.Raw(key);
+            throw Missing(key);
+        }
+        var value = _config.GetValue(key);
         if (value.IsObject() || value.IsArray()) throw Invalid(key, "{...}", "a single value");
         return value.GetString()?.Trim() ?? "";
     }

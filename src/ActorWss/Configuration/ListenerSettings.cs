@@ -6,7 +6,8 @@ namespace ActorWss.Configuration;
 /// <param name="Port">0 picks a free port (the bound port is logged and reported).</param>
 /// <param name="Backlog">The accept queue length.</param>
 /// <param name="MaxConnections">Open connections allowed; one more is answered 503 and closed.</param>
-public sealed record ListenerSettings(string Name, string Host, int Port, int Backlog, int MaxConnections)
+/// <param name="Tls">Null for ws://; the TLS settings of this wss:// listener.</param>
+public sealed record ListenerSettings(string Name, string Host, int Port, int Backlog, int MaxConnections, TlsSettings? Tls = null)
 {
-    public string Scheme => "ws";
+    public string Scheme => Tls is null ? "ws" : "wss";
 }

@@ -24,10 +24,26 @@ public static class SettingsParser
 
     private static readonly Dictionary<string, string> Handlers = new() { ["echo"] = "echo" };
 
+    private static readonly Dictionary<string, TlsMode> TlsModes = new()
+    {
+        ["inline"] = TlsMode.Inline,
+        ["offload"] = TlsMode.Offload,
+        ["adaptive"] = TlsMode.Adaptive,
+    };
+
+    private static readonly Dictionary<string, ClientCertificateMode> ClientCertificateModes = new()
+    {
+        ["none"] = ClientCertificateMode.None,
+        ["optional"] = ClientCertificateMode.Optional,
+        ["required"] = ClientCertificateMode.Required,
+    };
+
     /// <summary>Reads <paramref name="config"/> (falling back to the reference defaults).</summary>
     public static ServerSettings Parse(Config config)
     {
-        var root = new ConfigReader(config.WithFallback(Reference), "").Section("actorwss");
+        var merged = config.WithFallback(Reference);
+        KnownKeys.Check(merged, Reference);
+        var root = new ConfigReader(merged, "").Section("actorwss");
 
         var http = root.Section("http");
         var httpSettings = new HttpSettings(
@@ -50,17 +66,20 @@ public static class SettingsParser
             WriteCoalesceBytes: (int)transport.GetByteSize("write-coalesce-bytes", 1, 16 * 1024 * 1024));
 
         var listeners = new List<ListenerSettings>();
+        var tlsSection = root.Section("tls");
         var listenersSection = root.Section("listeners");
+        var listenerDefaults = root.Section("listener-defaults");
         foreach (var name in listenersSection.Keys.OrderBy(k => k, StringComparer.Ordinal))
         {
-            var listener = listenersSection.Section(name);
+            var listener = listenersSection.Section(name).WithFallback(listenerDefaults);
             if (!listener.GetBoolean("enabled")) continue;
             listeners.Add(new ListenerSettings(
                 Name: name,
                 Host: listener.GetString("host"),
                 Port: listener.GetInt("port", 0, 65535),
                 Backlog: listener.GetInt("backlog", 1, 65535),
-                MaxConnections: listener.GetInt("max-connections", 1, 10_000_000)));
+                MaxConnections: listener.GetInt("max-connections", 1, 10_000_000),
+                Tls: ParseListenerTls(listener, tlsSection, config)));
         }
         if (listeners.Count == 0)
             throw new InvalidConfigurationException("actorwss.listeners: no listener is enabled; enable at least one");
@@ -76,5 +95,35 @@ public static class SettingsParser
             Transport: transportSettings,
             Handler: root.GetEnum("handler", Handlers),
             DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout"));
+    }
+
+    /// <summary><c>tls = off | on | { overrides of actorwss.tls }</c>.</summary>
+    private static TlsSettings? ParseListenerTls(ConfigReader listener, ConfigReader global, Config config)
+    {
+        if (!listener.Has("tls")) return null;
+        if (listener.IsObject("tls")) return ParseTls(listener.Section("tls").WithFallback(global), config);
+        return listener.GetBoolean("tls") ? ParseTls(global, config) : null;
+    }
+
+    private static TlsSettings ParseTls(ConfigReader tls, Config config)
+    {
+        var offload = tls.Section("offload");
+        var dispatcher = offload.GetString("dispatcher");
+        if (!config.WithFallback(Reference).HasPath(dispatcher) && dispatcher != "akka.actor.default-dispatcher")
+            throw new InvalidConfigurationException(
+                $"{offload.Path}.dispatcher: '{dispatcher}' is not defined; expected the path of a dispatcher section in the configuration");
+        var certificate = tls.Section("certificate");
+        var keyPath = certificate.GetOptionalString("key-path");
+        var clientCa = tls.GetOptionalString("client-ca");
+        return new TlsSettings(
+            Mode: tls.GetEnum("mode", TlsModes),
+            OffloadDispatcher: dispatcher,
+            OffloadMinBytes: (int)offload.GetByteSize("min-bytes", 1, 16 * 1024 * 1024),
+            MaxBatchBytes: (int)tls.GetByteSize("max-batch-bytes", 1024, 16 * 1024 * 1024),
+            Certificate: new CertificateSettings(certificate.GetString("path"), keyPath, certificate.GetOptionalString("password")),
+            DevCertificate: tls.GetBoolean("dev-certificate"),
+            HandshakeTimeout: tls.GetDuration("handshake-timeout"),
+            ClientCertificates: tls.GetEnum("client-certificates", ClientCertificateModes),
+            ClientCa: clientCa);
     }
 }

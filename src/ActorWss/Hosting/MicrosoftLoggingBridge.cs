@@ -51,7 +51,10 @@ public sealed class MicrosoftLoggingBridge : ReceiveActor, IRequiresMessageQueue
             int slash = rest.IndexOfAny(['/', '#', '$']);
             return prefix + (slash < 0 ? rest : rest[..slash]);
         }
-        int paren = source.IndexOf(' ');
-        return "Akka." + (paren < 0 ? source : source[..paren]);
+        int end = source.IndexOfAny([' ', '(']);
+        var name = end < 0 ? source : source[..end];
+        if (name.StartsWith("ActorWss.", StringComparison.Ordinal)) return name;
+        bool fromAkka = source.Contains("akka://", StringComparison.Ordinal) || name.StartsWith("Akka", StringComparison.Ordinal);
+        return (fromAkka ? "Akka." : "ActorWss.") + name;
     }
 }

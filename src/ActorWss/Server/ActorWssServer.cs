@@ -2,6 +2,7 @@ using System.Net;
 using ActorWss.Configuration;
 using ActorWss.Handlers;
 using ActorWss.Http;
+using ActorWss.Tls;
 using ActorWss.Transport;
 using ActorWss.WebSocket;
 using Akka.Actor;
@@ -46,18 +47,22 @@ public sealed class ActorWssServer
     public BoundListener this[string name] => Listeners.FirstOrDefault(l => l.Name == name)
         ?? throw new KeyNotFoundException($"no listener named '{name}'");
 
-    /// <summary>Binds every listener; fails (and stops what did bind) if one cannot bind.</summary>
-    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings)
+    /// <summary>
+    /// Binds every listener; fails (and stops what did bind) if one cannot bind, or if a TLS listener has no usable
+    /// certificate (<see cref="InvalidConfigurationException"/>).
+    /// </summary>
+    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings, ITlsObserver? tlsObserver = null)
     {
         var transport = TransportFactory.Create(system, settings.Transport);
         var handler = MessageHandlers.Resolve(settings.Handler);
         var router = new RequestRouter(
             new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols),
             [HealthEndpoint.Handle]);
-        var pipeline = new ConnectionPipeline(settings, router, handler);
+        var pipelines = settings.Listeners.ToDictionary(listener => listener.Name, listener => new ConnectionPipeline(settings,
+            listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name), router, handler, tlsObserver));
 
         var actors = settings.Listeners
-            .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipeline, handler), "listener-" + listener.Name))
+            .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipelines[listener.Name], handler), "listener-" + listener.Name))
             .ToList();
         try
         {

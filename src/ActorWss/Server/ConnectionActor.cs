@@ -1,8 +1,8 @@
 using ActorWss.Handlers;
 using ActorWss.Http;
+using ActorWss.Tls;
 using ActorWss.Transport;
 using ActorWss.WebSocket;
-using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -13,8 +13,9 @@ namespace ActorWss.Server;
 
 /// <summary>
 /// One accepted connection. Materializes the connection's pipeline with a materializer of its own (so the stream
-/// lives and dies with this actor), logs how the handshake and the WebSocket ended, and stops when the socket is
-/// done in both directions. On <see cref="Shutdown"/> it starts the closing handshake with the given code.
+/// lives and dies with this actor), stops when the socket is done in both directions, and then logs how the
+/// connection ended: one line, at Info when something was refused or broken, at Debug otherwise. On
+/// <see cref="Shutdown"/> it starts the closing handshake with the given code.
 /// </summary>
 public sealed class ConnectionActor : ReceiveActor
 {
@@ -23,8 +24,9 @@ public sealed class ConnectionActor : ReceiveActor
 
     private sealed record HandshakeDone(HandshakeOutcome Outcome);
 
-    /// <summary>Both socket directions are done and the protocol layer has stopped.</summary>
-    private sealed record Ended(WebSocketCloseInfo Close, Exception? TransportFailure);
+    /// <summary>Both socket directions are done and every layer has reported how it ended.</summary>
+    private sealed record Ended(HandshakeOutcome Handshake, WebSocketCloseInfo Close, TlsOutcome? Tls, string? TlsError,
+        Exception? TransportFailure);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly string _listener;
@@ -42,19 +44,22 @@ public sealed class ConnectionActor : ReceiveActor
         _pipeline = pipeline;
         _handler = handler;
 
-        Receive<HandshakeDone>(done => OnHandshake(done.Outcome));
+        Receive<HandshakeDone>(done =>
+        {
+            if (done.Outcome is not Upgraded) return;
+            _upgraded = true;
+            if (_shuttingDown) _handles!.WebSocket.Close(CloseStatus.GoingAway, "server shutting down");
+        });
         Receive<Ended>(ended =>
         {
-            OnWebSocketClosed(ended.Close);
-            if (ended.TransportFailure is { } failure)
-                _log.Debug("{0} connection from {1} ended with {2}", _listener, _connection.Remote, failure.Message);
+            LogEnd(ended);
             Context.Stop(Self);
         });
         Receive<Shutdown>(shutdown =>
         {
             _shuttingDown = true;
             if (_upgraded) _handles!.WebSocket.Close(shutdown.Code, shutdown.Reason);
-            else Context.Stop(Self); // still in the HTTP phase: nothing to say goodbye to
+            else Context.Stop(Self); // still in the handshake: nothing to say goodbye to
         });
     }
 
@@ -82,44 +87,48 @@ public sealed class ConnectionActor : ReceiveActor
             handshake.TrySetResult(t.Result);
             self.Tell(new HandshakeDone(t.Result));
         }, TaskContinuationOptions.ExecuteSynchronously);
-        var closed = handles.WebSocket.Closed;
-        Task.WhenAll(writesDone, readsDone, closed).ContinueWith(
-            t => self.Tell(new Ended(closed.Result, t.Exception?.GetBaseException())),
+        Task tlsHandshake = handles.Tls?.Handshake ?? Task.CompletedTask, tlsEnd = handles.Tls?.Error ?? Task.CompletedTask;
+        Task.WhenAll(writesDone, readsDone, handles.WebSocket.Closed, handles.Handshake, tlsHandshake, tlsEnd).ContinueWith(
+            t => self.Tell(new Ended(handles.Handshake.Result, handles.WebSocket.Closed.Result, handles.Tls?.Handshake.Result,
+                handles.Tls?.Error.Result, t.Exception?.GetBaseException())),
             TaskContinuationOptions.ExecuteSynchronously);
     }
 
-    private void OnHandshake(HandshakeOutcome outcome)
+    private void LogEnd(Ended ended)
     {
-        switch (outcome)
+        var peer = _connection.Remote;
+        if (ended.Tls is TlsFailed tlsFailed)
         {
-            case Upgraded upgraded:
-                _upgraded = true;
-                _log.Debug("{0} WebSocket open from {1}: {2}{3}", _listener, _connection.Remote, upgraded.Request.Target,
-                    upgraded.Subprotocol is null ? "" : " (" + upgraded.Subprotocol + ")");
-                if (_shuttingDown) _handles!.WebSocket.Close(CloseStatus.GoingAway, "server shutting down");
-                break;
-            case Answered { Status: < 400 } answered:
-                _log.Debug("{0} {1} from {2}: {3}", _listener, answered.Request, _connection.Remote, answered.Status);
-                break;
-            case Answered answered:
-                _log.Info("{0} refused {1} from {2}: {3} {4}{5}", _listener, answered.Request?.ToString() ?? "request",
-                    _connection.Remote, answered.Status, answered.Reason, answered.Detail is null ? "" : " (" + answered.Detail + ")");
-                break;
-            case Abandoned abandoned:
-                _log.Info("{0} dropped {1}: {2}", _listener, _connection.Remote, abandoned.Reason);
-                break;
+            _log.Info("{0} dropped {1}: TLS {2}", _listener, peer, tlsFailed.Reason);
+            return;
         }
-    }
+        if (ended.TlsError is { } tlsError)
+        {
+            _log.Info("{0} dropped {1}: TLS session broke: {2}", _listener, peer, tlsError);
+            return;
+        }
+        switch (ended.Handshake)
+        {
+            case Answered { Status: >= 400 } answered:
+                _log.Info("{0} refused {1} from {2}: {3} {4}{5}", _listener, answered.Request?.ToString() ?? "request", peer,
+                    answered.Status, answered.Reason, answered.Detail is null ? "" : " (" + answered.Detail + ")");
+                return;
+            case Answered answered:
+                _log.Debug("{0} {1} from {2}: {3}", _listener, answered.Request, peer, answered.Status);
+                return;
+            case Abandoned abandoned:
+                _log.Info("{0} dropped {1}: {2}", _listener, peer, abandoned.Reason);
+                return;
+        }
 
-    private void OnWebSocketClosed(WebSocketCloseInfo info)
-    {
-        if (!_upgraded) return;
-        bool violation = info.SentCode is CloseStatus.ProtocolError or CloseStatus.InvalidPayload
+        var close = ended.Close;
+        bool violation = close.SentCode is CloseStatus.ProtocolError or CloseStatus.InvalidPayload
             or CloseStatus.MessageTooBig or CloseStatus.InternalError;
         if (violation)
-            _log.Info("{0} closed {1} with {2}: {3}", _listener, _connection.Remote, info.SentCode, info.Reason);
-        else
-            _log.Debug("{0} closed {1}: sent {2}, received {3}, clean={4}{5}", _listener, _connection.Remote,
-                info.SentCode, info.ReceivedCode, info.Clean, info.Reason is null ? "" : ", " + info.Reason);
+            _log.Info("{0} closed {1} with {2}: {3}", _listener, peer, close.SentCode, close.Reason);
+        else if (_log.IsDebugEnabled)
+            _log.Debug($"{_listener} closed {peer}: sent {close.SentCode}, received {close.ReceivedCode}, clean={close.Clean}"
+                + (close.Reason is null ? "" : ", " + close.Reason)
+                + (ended.Tls is TlsEstablished tls ? $", {tls.Protocol} {tls.CipherSuite}, handshake {tls.HandshakeTime.TotalMilliseconds:F1} ms" : ""));
     }
 }

@@ -7,12 +7,11 @@ using Akka.Streams.Dsl;
 namespace ActorWss.Transport;
 
 /// <summary>
-/// Akka.Streams <c>TcpStream()</c> over Akka.IO. Its write stage keeps one write in flight and waits for the ack,
-/// so outbound chunks produced meanwhile are coalesced into the next write (up to
-/// <see cref="TransportSettings.WriteCoalesceBytes"/>). Half-close is on: finishing the output sends FIN and the
-/// connection stays readable until the peer closes, which lets a Close frame or an HTTP error reach the client.
+/// Akka.Streams <c>TcpStream()</c> over Akka.IO. Its write stage keeps one write in flight and waits for the ack
+/// (see <see cref="WriteCoalescing"/>). Half-close is on: finishing the output sends FIN and the connection stays
+/// readable until the peer closes, which lets a Close frame or an HTTP error reach the client.
 /// </summary>
-public sealed class AkkaStreamsTcpTransport(ActorSystem system, TransportSettings settings) : IServerTransport
+public sealed class AkkaStreamsTcpTransport(ActorSystem system) : IServerTransport
 {
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog)
     {
@@ -22,7 +21,7 @@ public sealed class AkkaStreamsTcpTransport(ActorSystem system, TransportSetting
             .Select(connection => new AcceptedConnection(
                 connection.LocalAddress,
                 connection.RemoteAddress,
-                CoalesceWrites().Via(connection.Flow)))
+                connection.Flow))
             .MapMaterializedValue(ToTransportBinding);
     }
 
@@ -31,9 +30,4 @@ public sealed class AkkaStreamsTcpTransport(ActorSystem system, TransportSetting
         var binding = await bound.ConfigureAwait(false);
         return new TransportBinding(binding.LocalAddress, binding.Unbind);
     }
-
-    private Flow<ByteString, ByteString, Akka.NotUsed> CoalesceWrites() =>
-        Flow.Create<ByteString>()
-            .BatchWeighted(settings.WriteCoalesceBytes, chunk => chunk.Count, chunk => chunk, (batch, chunk) => batch.Concat(chunk))
-            .Named("tcp-coalesce-writes");
 }

@@ -8,7 +8,7 @@ public static class TransportFactory
 {
     public static IServerTransport Create(ActorSystem system, TransportSettings settings) => settings.Kind switch
     {
-        TransportKind.AkkaStreamsTcp => new AkkaStreamsTcpTransport(system, settings),
+        TransportKind.AkkaStreamsTcp => new AkkaStreamsTcpTransport(system),
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown transport"),
     };
 }

@@ -1,0 +1,268 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Text;
+using ActorWss.Configuration;
+using ActorWss.Tests.Support;
+using ActorWss.Tls;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
+using Xunit.Abstractions;
+
+namespace ActorWss.Tests.Tls;
+
+/// <summary>
+/// The TLS BidiFlow alone: its ciphertext side is joined, through in-memory pipes, to a client
+/// <see cref="SslStream"/>; its plaintext side to stream probes.
+/// </summary>
+public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Config, null, output)
+{
+    private static readonly Akka.Configuration.Config Config = Akka.Configuration.ConfigurationFactory.ParseString("""
+        akka.loglevel = INFO
+        test-stream-dispatcher {
+          type = ForkJoinDispatcher
+          throughput = 100
+          dedicated-thread-pool { thread-count = 1, threadtype = background }
+        }
+        """).WithFallback(SettingsParser.Reference);
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private static readonly Lazy<string> CertificateFolder = new(() => Directory.CreateTempSubdirectory("actorwss-tls-stage-").FullName);
+
+    private sealed class Connection : IAsyncDisposable
+    {
+        public required SslStream Client { get; init; }
+        public required TestSubscriber.Probe<ByteString> PlainOut { get; init; }
+        public required TestPublisher.Probe<ByteString> PlainIn { get; init; }
+        public required Task<TlsOutcome> Outcome { get; init; }
+        public required DuplexPipeStream ClientTransport { get; init; }
+
+        /// <summary>Reads from the plaintext side until <paramref name="count"/> bytes arrived.</summary>
+        public byte[] ReadPlain(int count)
+        {
+            var received = new List<byte>(count);
+            while (received.Count < count)
+            {
+                PlainOut.Request(1);
+                received.AddRange(PlainOut.ExpectNext(Timeout).ToArray());
+            }
+            return [.. received];
+        }
+
+        public async Task<byte[]> ClientReadAsync(int count)
+        {
+            var buffer = new byte[count];
+            await Client.ReadExactlyAsync(buffer).AsTask().WaitAsync(Timeout);
+            return buffer;
+        }
+
+        public async ValueTask DisposeAsync() => await Client.DisposeAsync();
+    }
+
+    private sealed class ThreadRecorder : ITlsObserver
+    {
+        public ConcurrentBag<(TlsStepKind Kind, string Thread, bool Offloaded)> Steps { get; } = [];
+
+        public void OnStep(TlsStepKind kind, int bytes, bool offloaded) =>
+            Steps.Add((kind, Thread.CurrentThread.Name ?? "(unnamed)", offloaded));
+
+        public void OnOffloadQueue(int delta) { }
+
+        public void OnHandshake(TlsOutcome outcome) { }
+
+        public void OnSessionError(string reason) { }
+    }
+
+    private TlsServerContext Context(TlsMode mode) => TlsServerContext.Create(
+        new TlsSettings(mode, "actorwss.tls.offload-dispatcher", 16 * 1024, 64 * 1024,
+            new CertificateSettings(Path.Combine(CertificateFolder.Value, "cert.pem"), Path.Combine(CertificateFolder.Value, "key.pem"), null),
+            DevCertificate: true, HandshakeTimeout: TimeSpan.FromSeconds(10), ClientCertificateMode.None, null),
+        Sys, "test");
+
+    /// <summary>Runs the TLS stage between a client SslStream and plaintext probes, and completes the client handshake.</summary>
+    private async Task<Connection> ConnectAsync(TlsMode mode, SslProtocols protocol = SslProtocols.Tls13, int chunkSize = 8192,
+        ITlsObserver? observer = null)
+    {
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        var ciphertextIn = StreamConverters.FromInputStream(() => toServer.Reader.AsStream(), chunkSize);
+        var ciphertextOut = StreamConverters.FromOutputStream(() => toClient.Writer.AsStream(), autoFlush: true);
+
+        var (session, plainOut, plainIn) = RunnableGraph.FromGraph(GraphDsl.Create(
+            TlsFlow.Create(Context(mode), observer), this.SinkProbe<ByteString>(), this.SourceProbe<ByteString>(),
+            (tls, sink, source) => (tls, sink, source),
+            (builder, tls, sink, source) =>
+            {
+                builder.From(builder.Add(ciphertextIn)).To(tls.Inlet1);
+                builder.From(tls.Outlet1).To(sink);
+                builder.From(source).To(tls.Inlet2);
+                builder.From(tls.Outlet2).To(builder.Add(ciphertextOut));
+                return ClosedShape.Instance;
+            }))
+            .WithAttributes(ActorAttributes.CreateDispatcher("test-stream-dispatcher"))
+            .Run(Sys.Materializer());
+
+        var transport = new DuplexPipeStream(toClient.Reader, toServer.Writer);
+        var client = new SslStream(transport, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        await client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            EnabledSslProtocols = protocol,
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
+        }).WaitAsync(Timeout);
+        return new Connection { Client = client, PlainOut = plainOut, PlainIn = plainIn, Outcome = session.Handshake, ClientTransport = transport };
+    }
+
+    public static TheoryData<TlsMode, SslProtocols> ModesAndVersions => new()
+    {
+        { TlsMode.Inline, SslProtocols.Tls13 },
+        { TlsMode.Inline, SslProtocols.Tls12 },
+        { TlsMode.Offload, SslProtocols.Tls13 },
+        { TlsMode.Offload, SslProtocols.Tls12 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ModesAndVersions))]
+    public async Task The_handshake_completes_and_bytes_cross_in_both_directions(TlsMode mode, SslProtocols protocol)
+    {
+        await using var c = await ConnectAsync(mode, protocol);
+
+        var established = Assert.IsType<TlsEstablished>(await c.Outcome.WaitAsync(Timeout));
+        Assert.Equal(protocol, established.Protocol);
+        Assert.Equal("http/1.1", established.ApplicationProtocol);
+
+        await c.Client.WriteAsync("hello server"u8.ToArray());
+        Assert.Equal("hello server", Encoding.ASCII.GetString(c.ReadPlain(12)));
+
+        c.PlainIn.SendNext(ByteString.FromString("hello client"));
+        Assert.Equal("hello client", Encoding.ASCII.GetString(await c.ClientReadAsync(12)));
+    }
+
+    [Theory]
+    [InlineData(TlsMode.Inline)]
+    [InlineData(TlsMode.Offload)]
+    public async Task Records_fed_one_byte_at_a_time_are_reassembled(TlsMode mode)
+    {
+        await using var c = await ConnectAsync(mode, chunkSize: 1);
+        var payload = new byte[3000];
+        new Random(7).NextBytes(payload);
+
+        await c.Client.WriteAsync(payload);
+
+        Assert.Equal(payload, c.ReadPlain(payload.Length));
+    }
+
+    [Theory]
+    [InlineData(TlsMode.Inline)]
+    [InlineData(TlsMode.Offload)]
+    public async Task Writes_larger_than_a_record_arrive_whole_in_both_directions(TlsMode mode)
+    {
+        await using var c = await ConnectAsync(mode);
+        var large = new byte[200 * 1024];
+        new Random(11).NextBytes(large);
+
+        c.PlainIn.SendNext(ByteString.FromBytes(large));
+        Assert.Equal(large, await c.ClientReadAsync(large.Length));
+
+        var write = c.Client.WriteAsync(large).AsTask();
+        Assert.Equal(large, c.ReadPlain(large.Length));
+        await write;
+    }
+
+    [Theory]
+    [InlineData(TlsMode.Inline)]
+    [InlineData(TlsMode.Offload)]
+    public async Task Completing_the_plaintext_input_sends_close_notify(TlsMode mode)
+    {
+        await using var c = await ConnectAsync(mode);
+
+        c.PlainIn.SendNext(ByteString.FromString("last"));
+        c.PlainIn.SendComplete();
+
+        Assert.Equal("last", Encoding.ASCII.GetString(await c.ClientReadAsync(4)));
+        // SslStream returns 0 at close_notify (and throws on a bare EOF without one).
+        Assert.Equal(0, await c.Client.ReadAsync(new byte[16]).AsTask().WaitAsync(Timeout));
+    }
+
+    [Theory]
+    [InlineData(TlsMode.Inline)]
+    [InlineData(TlsMode.Offload)]
+    public async Task A_close_notify_from_the_client_completes_the_plaintext_output(TlsMode mode)
+    {
+        await using var c = await ConnectAsync(mode);
+        await c.Client.WriteAsync("bye"u8.ToArray());
+
+        await c.Client.ShutdownAsync();
+
+        Assert.Equal("bye", Encoding.ASCII.GetString(c.ReadPlain(3)));
+        c.PlainOut.Request(1);
+        c.PlainOut.ExpectComplete(Timeout);
+    }
+
+    [Theory]
+    [InlineData(TlsMode.Inline)]
+    [InlineData(TlsMode.Offload)]
+    public async Task Without_demand_for_plaintext_the_stage_stops_reading_ciphertext(TlsMode mode)
+    {
+        await using var c = await ConnectAsync(mode);
+        var chunk = new byte[16 * 1024];
+
+        // 4 MiB from the client, while nobody reads the plaintext side.
+        var writes = Task.Run(async () =>
+        {
+            for (int i = 0; i < 256; i++) await c.Client.WriteAsync(chunk);
+        });
+
+        // Pipes hold 64 KiB and the stage one batch: the client must be stuck long before 4 MiB.
+        var first = await Task.WhenAny(writes, Task.Delay(TimeSpan.FromSeconds(1)));
+        Assert.False(first == writes, "the client wrote 4 MiB that nobody read: something buffers without bound");
+
+        long received = 0;
+        while (received < 256L * chunk.Length)
+        {
+            c.PlainOut.Request(16);
+            received += c.PlainOut.ExpectNext(Timeout).Count;
+        }
+        await writes.WaitAsync(Timeout);
+        Assert.Equal(256L * chunk.Length, received);
+    }
+
+    [Fact]
+    public async Task Inline_mode_runs_record_work_on_the_connections_own_stream_thread()
+    {
+        var recorder = new ThreadRecorder();
+        await using var c = await ConnectAsync(TlsMode.Inline, observer: recorder);
+        await c.Client.WriteAsync("ping"u8.ToArray());
+        c.ReadPlain(4);
+        c.PlainIn.SendNext(ByteString.FromString("pong"));
+        await c.ClientReadAsync(4);
+
+        Assert.Contains(recorder.Steps, s => s.Kind == TlsStepKind.Encrypt);
+        Assert.All(recorder.Steps, step =>
+        {
+            Assert.False(step.Offloaded);
+            Assert.StartsWith("test-stream-dispatcher_", step.Thread);
+        });
+    }
+
+    [Fact]
+    public async Task Offload_mode_runs_record_work_on_the_offload_dispatcher()
+    {
+        var recorder = new ThreadRecorder();
+        await using var c = await ConnectAsync(TlsMode.Offload, observer: recorder);
+        await c.Client.WriteAsync("ping"u8.ToArray());
+        c.ReadPlain(4);
+        c.PlainIn.SendNext(ByteString.FromString("pong"));
+        await c.ClientReadAsync(4);
+
+        Assert.Contains(recorder.Steps, s => s.Kind == TlsStepKind.Encrypt);
+        Assert.All(recorder.Steps, step =>
+        {
+            Assert.True(step.Offloaded);
+            Assert.StartsWith("actorwss.tls.offload-dispatcher_", step.Thread);
+        });
+    }
+}

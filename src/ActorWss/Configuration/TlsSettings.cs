@@ -1,0 +1,50 @@
+namespace ActorWss.Configuration;
+
+/// <summary>Where the TLS record work (encrypt, decrypt) runs.</summary>
+public enum TlsMode
+{
+    /// <summary>On the connection's own stream thread, inside its fused island.</summary>
+    Inline,
+    /// <summary>Every batch is handed to the offload dispatcher (mapAsync-style, one batch in flight per direction).</summary>
+    Offload,
+    /// <summary>Batches of at least <see cref="TlsSettings.OffloadMinBytes"/> are offloaded, smaller ones run inline.</summary>
+    Adaptive,
+}
+
+public enum ClientCertificateMode
+{
+    None,
+    /// <summary>Asked for; a connection without one is accepted, one that does not validate is refused.</summary>
+    Optional,
+    Required,
+}
+
+/// <summary>A certificate from PEM files (certificate + key) or a PFX file.</summary>
+/// <param name="Path">PEM certificate (chain) or .pfx/.p12 file.</param>
+/// <param name="KeyPath">PEM private key; null for PFX.</param>
+/// <param name="Password">For an encrypted key or PFX; null if none.</param>
+public sealed record CertificateSettings(string Path, string? KeyPath, string? Password)
+{
+    public bool IsPfx => Path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || Path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>TLS for a wss:// listener (HOCON <c>actorwss.tls</c>, optionally overridden per listener).</summary>
+/// <param name="Mode">inline, offload or adaptive.</param>
+/// <param name="OffloadDispatcher">The Akka dispatcher id that offloaded record work runs on.</param>
+/// <param name="OffloadMinBytes">Adaptive mode: the smallest batch worth a thread hop.</param>
+/// <param name="MaxBatchBytes">At most this much ciphertext is decrypted (or plaintext encrypted) in one step.</param>
+/// <param name="Certificate">The server certificate.</param>
+/// <param name="DevCertificate">Generate a self-signed localhost certificate when <see cref="Certificate"/> is missing.</param>
+/// <param name="HandshakeTimeout">A TLS handshake must finish within this time.</param>
+/// <param name="ClientCertificates">mTLS: none, optional or required.</param>
+/// <param name="ClientCa">PEM bundle of the CAs client certificates must chain to; null: the system's trust store.</param>
+public sealed record TlsSettings(
+    TlsMode Mode,
+    string OffloadDispatcher,
+    int OffloadMinBytes,
+    int MaxBatchBytes,
+    CertificateSettings Certificate,
+    bool DevCertificate,
+    TimeSpan HandshakeTimeout,
+    ClientCertificateMode ClientCertificates,
+    string? ClientCa);

@@ -1,0 +1,151 @@
+using System.Net.Security;
+using ActorWss.Buffers;
+using Akka.IO;
+
+namespace ActorWss.Tls;
+
+/// <summary>What one decrypt step produced.</summary>
+/// <param name="Plaintext">Application bytes decrypted now (possibly none).</param>
+/// <param name="Closed">The peer sent close_notify, or the network input ended: no more plaintext will come.</param>
+internal readonly record struct DecryptResult(ByteString Plaintext, bool Closed);
+
+/// <summary>
+/// One TLS server session: an <see cref="SslStream"/> over an <see cref="InMemoryTransportStream"/>. Every call
+/// returns without blocking: input is fed, whatever can be decrypted is returned, and ciphertext to send
+/// (handshake messages, records, alerts) is collected for <see cref="TakeCiphertext"/>.
+/// <para>
+/// Threading: one decrypt step and one encrypt step may run at the same time (SslStream allows one reader and one
+/// writer); two steps of the same direction never overlap (the stage guarantees it). Disposal waits for a step in
+/// progress on another thread to finish.
+/// </para>
+/// </summary>
+internal sealed class TlsEngine : IDisposable
+{
+    /// <summary>TLS records carry at most 16 KiB of plaintext (RFC 8446 §5.1); one read returns all buffered records.</summary>
+    private const int PlaintextBufferSize = 64 * 1024;
+
+    private readonly InMemoryTransportStream _transport = new();
+    private readonly SslStream _ssl;
+    private readonly byte[] _plaintext = new byte[PlaintextBufferSize];
+    private Task? _handshake;
+    private ValueTask<int> _read;
+    private bool _readOutstanding;
+    private bool _closed;
+    private int _activeSteps;
+    private int _disposeRequested;
+    private int _disposed;
+
+    public TlsEngine() => _ssl = new SslStream(_transport, leaveInnerStreamOpen: true);
+
+    /// <summary>Completes when the handshake is done; faults when it failed.</summary>
+    public Task Handshake => _handshake ?? throw new InvalidOperationException("handshake not started");
+
+    public SslStream Session => _ssl;
+
+    /// <summary>Starts the server handshake; it advances as ciphertext is fed to <see cref="Decrypt"/>.</summary>
+    public void StartHandshake(SslServerAuthenticationOptions options) =>
+        _handshake = _ssl.AuthenticateAsServerAsync(options, CancellationToken.None);
+
+    /// <summary>
+    /// Feeds <paramref name="ciphertext"/> (may be empty) and returns all plaintext that became available; with
+    /// <paramref name="inputEnded"/>, the network input is over (a read waiting for more ends). During the handshake
+    /// this only advances it. Throws the SslStream's exception on bad input (handshake failure, bad MAC, truncation).
+    /// </summary>
+    public DecryptResult Decrypt(ByteString ciphertext, bool inputEnded = false)
+    {
+        Enter();
+        try
+        {
+            _transport.Feed(ciphertext);
+            if (inputEnded) _transport.CompleteInput();
+            if (!Handshake.IsCompleted || _closed) return new DecryptResult(ByteString.Empty, _closed);
+            Handshake.GetAwaiter().GetResult(); // rethrows a handshake failure
+
+            var plaintext = ByteString.Empty;
+            while (true)
+            {
+                if (!_readOutstanding)
+                {
+                    _read = _ssl.ReadAsync(_plaintext);
+                    _readOutstanding = true;
+                }
+                if (!_read.IsCompleted) break; // waits for more ciphertext; the next Feed resumes it inline
+                _readOutstanding = false;
+                int n = _read.GetAwaiter().GetResult();
+                if (n == 0)
+                {
+                    _closed = true;
+                    break;
+                }
+                var chunk = ByteString.CopyFrom(_plaintext, 0, n);
+                plaintext = plaintext.IsEmpty ? chunk : plaintext.Concat(chunk);
+            }
+            return new DecryptResult(plaintext, _closed);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Encrypts <paramref name="plaintext"/> into records (split at 16 KiB by the SslStream).</summary>
+    public void Encrypt(ByteString plaintext)
+    {
+        Enter();
+        try
+        {
+            _ssl.Write(plaintext.AsContiguousSpan());
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Sends close_notify (RFC 8446 §6.1).</summary>
+    public void Shutdown()
+    {
+        Enter();
+        try
+        {
+            _ssl.ShutdownAsync().GetAwaiter().GetResult(); // the transport completes writes at once
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Ciphertext produced since the last call, in the order the SslStream wrote it.</summary>
+    public ByteString TakeCiphertext() => _transport.DrainOutbound();
+
+    public bool HasCiphertext => _transport.HasOutbound;
+
+    /// <summary>Disposes now, or when the step running on another thread ends.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposeRequested, 1) == 1) return;
+        if (Volatile.Read(ref _activeSteps) == 0) DisposeNow();
+    }
+
+    private void Enter()
+    {
+        Interlocked.Increment(ref _activeSteps);
+        if (Volatile.Read(ref _disposeRequested) == 0) return;
+        Exit();
+        throw new ObjectDisposedException(nameof(TlsEngine));
+    }
+
+    private void Exit()
+    {
+        if (Interlocked.Decrement(ref _activeSteps) == 0 && Volatile.Read(ref _disposeRequested) == 1) DisposeNow();
+    }
+
+    private void DisposeNow()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _transport.CompleteInput(); // lets a pending read end
+        try { _ssl.Dispose(); }
+        catch (Exception) { /* a session torn down mid-record has nothing left worth reporting */ }
+    }
+}
