@@ -38,6 +38,8 @@ catch (InvalidConfigurationException e)
     return 2;
 }
 
+if (commandLine.HealthCheck) return await HealthCheck.RunAsync(settings, TimeSpan.FromSeconds(5));
+
 var akkaLogLevel = (config.GetString("akka.loglevel", "INFO") ?? "INFO").ToUpperInvariant() switch
 {
     "DEBUG" => AkkaLogLevel.DebugLevel,

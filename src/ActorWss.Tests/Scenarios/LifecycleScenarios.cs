@@ -52,6 +52,7 @@ public abstract class LifecycleScenarios(ITestOutputHelper output, ServerMode mo
         }
         await client.ReplyCloseAsync(CloseStatus.GoingAway);
         Assert.True(await client.WaitForServerCloseAsync());
+        await client.DisposeAsync(); // a client closes its side too; until it does the server waits (close-timeout)
         await shutdown.WaitAsync(Timeout);
         await Assert.ThrowsAnyAsync<SocketException>(() => RawWebSocketClient.ConnectAsync(UrlOf(server)));
     }

@@ -23,6 +23,7 @@ public sealed class ProcessScenarios
         Assert.Equal(CloseStatus.GoingAway, close.CloseCode);
         await client.ReplyCloseAsync(CloseStatus.GoingAway);
         Assert.True(await client.WaitForServerCloseAsync());
+        await client.DisposeAsync();
         Assert.Equal(0, await server.WaitForExitAsync(Timeout));
     }
 

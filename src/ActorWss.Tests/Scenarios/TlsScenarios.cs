@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ActorWss.Tests.Support;
-using ActorWss.Tls;
+using ActorWss.Server;
 using ActorWss.WebSocket;
 using Xunit.Abstractions;
 
@@ -16,37 +15,25 @@ namespace ActorWss.Tests.Scenarios;
 /// </summary>
 public abstract class TlsScenarios(ITestOutputHelper output, ServerMode mode) : ServerScenario(output, mode)
 {
-    /// <summary>Counts handshake outcomes and session errors, as the metrics do.</summary>
-    protected sealed class Counter : ITlsObserver
+    /// <summary>Failed TLS handshakes plus broken sessions, as the server's metrics count them.</summary>
+    private long TlsFailures(ActorWssServer server)
     {
-        public ConcurrentQueue<string> Failures { get; } = new();
-        public int Established;
-
-        public void OnStep(TlsStepKind kind, int bytes, bool offloaded) { }
-
-        public void OnOffloadQueue(int delta) { }
-
-        public void OnHandshake(TlsOutcome outcome)
-        {
-            if (outcome is TlsFailed failed) Failures.Enqueue(failed.Reason);
-            else Interlocked.Increment(ref Established);
-        }
-
-        public void OnSessionError(string reason) => Failures.Enqueue("session: " + reason);
+        var metrics = server.Metrics[Listener];
+        return metrics.TlsHandshakes.Snapshot().Where(kv => kv.Key != "ok").Sum(kv => kv.Value) + metrics.TlsSessionErrors;
     }
 
     private async Task AssertDroppedAndCountedAsync(Func<Uri, Task<Socket>> misbehave, params string[] overrides)
     {
-        var counter = new Counter();
-        var server = await StartServerAsync(counter, overrides);
+        var server = await StartServerAsync(overrides);
         var url = UrlOf(server);
 
         using var socket = await misbehave(url);
         Assert.True(await ServerClosesAsync(socket), "the server should close the connection");
 
-        await AwaitAssertAsync(() => Assert.Single(counter.Failures), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(1, TlsFailures(server)), TimeSpan.FromSeconds(10));
         await AssertServerStillEchoesAsync(server);
-        Assert.Single(counter.Failures); // the fresh connection added no failure
+        Assert.Equal(1, TlsFailures(server)); // the fresh connection added no failure
+        Assert.Equal(1, server.Metrics[Listener].TlsHandshakes["ok"]);
         await AwaitAssertAsync(async () => Assert.Equal(0, await server.ConnectionCountAsync()), Timeout);
     }
 
@@ -111,8 +98,7 @@ public abstract class TlsScenarios(ITestOutputHelper output, ServerMode mode) : 
     [Fact]
     public async Task A_reset_in_the_middle_of_a_record_drops_only_that_connection()
     {
-        var counter = new Counter();
-        var server = await StartServerAsync(counter);
+        var server = await StartServerAsync();
         await using var bystander = await RawWebSocketClient.OpenAsync(UrlOf(server));
         var victim = await RawWebSocketClient.OpenAsync(UrlOf(server));
 
@@ -129,8 +115,7 @@ public abstract class TlsScenarios(ITestOutputHelper output, ServerMode mode) : 
     [Fact]
     public async Task A_record_with_a_bad_authentication_tag_breaks_only_that_session_and_is_counted()
     {
-        var counter = new Counter();
-        var server = await StartServerAsync(counter);
+        var server = await StartServerAsync();
         await using var victim = await RawWebSocketClient.OpenAsync(UrlOf(server));
 
         // An application-data record of random bytes: it cannot authenticate (RFC 8446 §5.2: bad_record_mac).
@@ -140,7 +125,7 @@ public abstract class TlsScenarios(ITestOutputHelper output, ServerMode mode) : 
         await victim.SendRawAsync(record);
 
         Assert.True(await victim.WaitForServerCloseAsync());
-        await AwaitAssertAsync(() => Assert.Contains(counter.Failures, f => f.StartsWith("session: ")), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(1, server.Metrics[Listener].TlsSessionErrors), TimeSpan.FromSeconds(10));
         await AssertServerStillEchoesAsync(server);
     }
 
@@ -152,8 +137,7 @@ public abstract class TlsScenarios(ITestOutputHelper output, ServerMode mode) : 
         using var stranger = ClientCertificates.Issue(ClientCertificates.CreateAuthority(), "CN=stranger");
         var caFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(caFile, ca.ExportCertificatePem());
-        var counter = new Counter();
-        var server = await StartServerAsync(counter, "actorwss.tls.client-certificates=required", "actorwss.tls.client-ca=" + caFile);
+        var server = await StartServerAsync("actorwss.tls.client-certificates=required", "actorwss.tls.client-ca=" + caFile);
         var url = UrlOf(server);
 
         await using (var client = await RawWebSocketClient.ConnectAsync(url, trusted))
@@ -172,7 +156,7 @@ public abstract class TlsScenarios(ITestOutputHelper output, ServerMode mode) : 
             }
             catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException) { }
         }
-        await AwaitAssertAsync(() => Assert.Equal(2, counter.Failures.Count), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(2, TlsFailures(server)), TimeSpan.FromSeconds(10));
     }
 }
 

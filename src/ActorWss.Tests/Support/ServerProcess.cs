@@ -23,6 +23,19 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The server in its own build output (same configuration as the tests). Not the copy next to the tests: that
+    /// folder resolves the framework of the benchmark project (ASP.NET Core), which the server's runtimeconfig lacks.
+    /// </summary>
+    public static string ServerDll
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(RepositoryRoot, "src", "ActorWss", "bin", configuration, "net10.0", "ActorWss.dll");
+        }
+    }
+
     public static ServerProcess Start(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -31,7 +44,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = RepositoryRoot,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorWss.dll"));
+        start.ArgumentList.Add(ServerDll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new ServerProcess(process);

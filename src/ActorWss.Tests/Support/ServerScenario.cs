@@ -60,12 +60,10 @@ public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode =
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Starts a server with the scenario's listener on port 0 plus the given <c>key=value</c> overrides.</summary>
-    protected Task<ActorWssServer> StartServerAsync(params string[] overrides) => StartServerAsync(null, overrides);
-
-    protected async Task<ActorWssServer> StartServerAsync(ActorWss.Tls.ITlsObserver? tlsObserver, params string[] overrides)
+    protected async Task<ActorWssServer> StartServerAsync(params string[] overrides)
     {
         var config = ConfigLoader.ParseOverrides([.. ModeSettings(mode), .. overrides]);
-        return await ActorWssServer.StartAsync(Sys, SettingsParser.Parse(config), tlsObserver);
+        return await ActorWssServer.StartAsync(Sys, SettingsParser.Parse(config));
     }
 
     protected static Uri UrlOf(ActorWssServer server) => server.Listeners[0].Url;

@@ -5,7 +5,8 @@ namespace ActorWss.Configuration;
 /// ("a = {" becomes an empty object, "this is not hocon" a key) and loops or overflows its stack on some input
 /// (a stray backslash inside a list), which no exception handler can catch. This check rejects, with file and
 /// line, what is certainly broken: unterminated strings, unbalanced or crossed brackets and braces, backslashes
-/// outside strings, and lines that are neither a setting, an include, nor part of a list or object.
+/// outside strings, and lines that are neither a setting, an include, nor part of a list or object. A key may
+/// have its <c>{</c> on the next line, and a value may follow its <c>=</c> on the next line.
 /// </summary>
 public static class HoconSyntax
 {
@@ -14,6 +15,8 @@ public static class HoconSyntax
         var open = new Stack<(char Bracket, int Line)>();
         int line = 1;
         bool lineHasContent = false, lineHasSeparator = false;
+        bool previousEndsWithSeparator = false;     // "key =" : the value is on the next line
+        (int Line, string Text)? awaitingBrace = null; // "key" alone: its "{" must open the next line
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
@@ -28,9 +31,14 @@ public static class HoconSyntax
                 while (i + 1 < text.Length && text[i + 1] != '\n') i++;
                 continue;
             }
+            if (!char.IsWhiteSpace(c) && awaitingBrace is { } dangling && c != '{')
+                throw Error(source, dangling.Line, $"'{dangling.Text}' is not a setting (key = value)");
+            if (!char.IsWhiteSpace(c)) awaitingBrace = null;
             if (c == '"')
             {
-                i = SkipString(text, i, line, source);
+                int end = SkipString(text, i, line, source);
+                line += text.AsSpan(i, end - i).Count('\n'); // a multi-line """ string
+                i = end;
                 lineHasContent = true;
                 continue;
             }
@@ -58,6 +66,7 @@ public static class HoconSyntax
             }
         }
         CheckLine();
+        if (awaitingBrace is { } last) throw Error(source, last.Line, $"'{last.Text}' is not a setting (key = value)");
         if (open.Count > 0)
         {
             var (bracket, openedAt) = open.Peek();
@@ -68,8 +77,10 @@ public static class HoconSyntax
         {
             bool inList = open.Count > 0 && open.Peek().Bracket == '[';
             var trimmed = LineAt(text, line).Trim();
-            if (lineHasContent && !lineHasSeparator && !inList && !trimmed.StartsWith("include ", StringComparison.Ordinal))
-                throw Error(source, line, $"'{trimmed}' is not a setting (key = value)");
+            if (lineHasContent && !lineHasSeparator && !inList && !previousEndsWithSeparator
+                && !trimmed.StartsWith("include ", StringComparison.Ordinal))
+                awaitingBrace = (line, trimmed);
+            if (trimmed.Length > 0) previousEndsWithSeparator = trimmed[^1] is '=' or ':';
             lineHasContent = lineHasSeparator = false;
         }
     }

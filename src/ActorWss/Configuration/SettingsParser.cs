@@ -50,7 +50,8 @@ public static class SettingsParser
             HandshakeTimeout: http.GetDuration("handshake-timeout"),
             MaxHeadBytes: (int)http.GetByteSize("max-header-size", 256, 1024 * 1024),
             LingerTimeout: http.GetDuration("linger-timeout"),
-            AllowedOrigins: http.GetStringList("allowed-origins"));
+            AllowedOrigins: http.GetStringList("allowed-origins"),
+            BrowserPage: http.GetBoolean("browser-page"));
 
         var ws = root.Section("websocket");
         var webSocketSettings = new WebSocketSettings(
@@ -79,7 +80,8 @@ public static class SettingsParser
                 Port: listener.GetInt("port", 0, 65535),
                 Backlog: listener.GetInt("backlog", 1, 65535),
                 MaxConnections: listener.GetInt("max-connections", 1, 10_000_000),
-                Tls: ParseListenerTls(listener, tlsSection, config)));
+                Tls: ParseListenerTls(listener, tlsSection, config),
+                Metrics: listener.GetBoolean("metrics")));
         }
         if (listeners.Count == 0)
             throw new InvalidConfigurationException("actorwss.listeners: no listener is enabled; enable at least one");

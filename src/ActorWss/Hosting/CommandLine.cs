@@ -1,15 +1,16 @@
 namespace ActorWss.Hosting;
 
 /// <summary>The server's command line: <c>[--config PATH] [--set key=value]...</c>.</summary>
-public sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IReadOnlyList<string> Overrides, bool Help)
+public sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IReadOnlyList<string> Overrides, bool Help, bool HealthCheck = false)
 {
     public const string DefaultConfigPath = "config/actorwss.conf";
 
     public const string Usage = """
-        usage: ActorWss [--config PATH] [--set key=value]...
+        usage: ActorWss [--config PATH] [--set key=value]... [--health-check]
 
           --config PATH      HOCON configuration (default: config/actorwss.conf; all keys: src/ActorWss/reference.conf)
           --set key=value    override one key, e.g. --set actorwss.tls.mode=offload (repeatable)
+          --health-check     do not serve: ask a running server's GET /healthz (same config), exit 0 if it answers 200
           --help             this text
         """;
 
@@ -17,7 +18,7 @@ public sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IReadO
     {
         string? config = null;
         var overrides = new List<string>();
-        bool help = false;
+        bool help = false, healthCheck = false;
         for (int i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -31,10 +32,13 @@ public sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IReadO
                 case "--help" or "-h":
                     help = true;
                     break;
+                case "--health-check":
+                    healthCheck = true;
+                    break;
                 default:
                     throw new ArgumentException($"unknown or incomplete argument '{args[i]}'");
             }
         }
-        return new CommandLine(config ?? DefaultConfigPath, config is not null, overrides, help);
+        return new CommandLine(config ?? DefaultConfigPath, config is not null, overrides, help, healthCheck);
     }
 }

@@ -39,13 +39,15 @@ public sealed class RequestRouter(HandshakePolicy policy, IReadOnlyList<PlainHtt
 /// </summary>
 public sealed class RefusingRouter(string reason, string message) : IRequestRouter
 {
+    public string Reason { get; } = reason;
+
     public static RefusingRouter OverCapacity { get; } = new("over-capacity", "connection limit reached, try again later");
 
     public static RefusingRouter ShuttingDown { get; } = new("shutting-down", "server shutting down, try again later");
 
     public HandshakeDecision Decide(HttpRequest request) =>
         new Respond(HttpResponse.Text(503, "Service Unavailable", message,
-            new KeyValuePair<string, string>("Retry-After", "1")), reason);
+            new KeyValuePair<string, string>("Retry-After", "1")), Reason);
 }
 
 /// <summary>Plain endpoints every listener has.</summary>

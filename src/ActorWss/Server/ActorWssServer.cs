@@ -2,6 +2,7 @@ using System.Net;
 using ActorWss.Configuration;
 using ActorWss.Handlers;
 using ActorWss.Http;
+using ActorWss.Metrics;
 using ActorWss.Tls;
 using ActorWss.Transport;
 using ActorWss.WebSocket;
@@ -34,13 +35,17 @@ public sealed class ActorWssServer
 {
     private static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(30);
 
-    private ActorWssServer(ServerSettings settings, IReadOnlyList<BoundListener> listeners)
+    private ActorWssServer(ServerSettings settings, IReadOnlyList<BoundListener> listeners, ServerMetrics metrics)
     {
         Settings = settings;
         Listeners = listeners;
+        Metrics = metrics;
     }
 
     public ServerSettings Settings { get; }
+
+    /// <summary>The counters behind GET /metrics and the ActorWss meter.</summary>
+    public ServerMetrics Metrics { get; }
 
     public IReadOnlyList<BoundListener> Listeners { get; }
 
@@ -51,15 +56,16 @@ public sealed class ActorWssServer
     /// Binds every listener; fails (and stops what did bind) if one cannot bind, or if a TLS listener has no usable
     /// certificate (<see cref="InvalidConfigurationException"/>).
     /// </summary>
-    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings, ITlsObserver? tlsObserver = null)
+    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings)
     {
         var transport = TransportFactory.Create(system, settings.Transport);
         var handler = MessageHandlers.Resolve(settings.Handler);
-        var router = new RequestRouter(
-            new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols),
-            [HealthEndpoint.Handle]);
+        var metrics = new ServerMetrics(settings.Listeners.Select(l => l.Name));
+        var policy = new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols);
+        var metricsEndpoint = new MetricsEndpoint(metrics);
         var pipelines = settings.Listeners.ToDictionary(listener => listener.Name, listener => new ConnectionPipeline(settings,
-            listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name), router, handler, tlsObserver));
+            listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name),
+            new RequestRouter(policy, PlainEndpoints(settings, listener, metricsEndpoint)), handler, metrics[listener.Name]));
 
         var actors = settings.Listeners
             .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipelines[listener.Name], handler), "listener-" + listener.Name))
@@ -68,13 +74,22 @@ public sealed class ActorWssServer
         {
             var bound = await Task.WhenAll(actors.Select(actor => actor.Ask<ListenerActor.Bound>(ListenerActor.GetBinding.Instance, BindTimeout)));
             return new ActorWssServer(settings,
-                bound.Select((b, i) => new BoundListener(b.Listener, b.Scheme, b.Endpoint, actors[i])).ToList());
+                bound.Select((b, i) => new BoundListener(b.Listener, b.Scheme, b.Endpoint, actors[i])).ToList(), metrics);
         }
         catch
         {
             foreach (var actor in actors) system.Stop(actor);
+            metrics.Dispose();
             throw;
         }
+    }
+
+    /// <summary>What a listener answers in plain HTTP: health always, metrics where enabled.</summary>
+    private static IReadOnlyList<PlainHttpHandler> PlainEndpoints(ServerSettings settings, ListenerSettings listener, MetricsEndpoint metrics)
+    {
+        var endpoints = new List<PlainHttpHandler> { HealthEndpoint.Handle };
+        if (listener.Metrics) endpoints.Add(metrics.Handle);
+        return endpoints;
     }
 
     /// <summary>New connections get 503 from now on; open connections are left alone.</summary>

@@ -46,12 +46,14 @@ public sealed class ConnectionActor : ReceiveActor
 
         Receive<HandshakeDone>(done =>
         {
+            _pipeline.Metrics.OnHandshake(done.Outcome);
             if (done.Outcome is not Upgraded) return;
             _upgraded = true;
             if (_shuttingDown) _handles!.WebSocket.Close(CloseStatus.GoingAway, "server shutting down");
         });
         Receive<Ended>(ended =>
         {
+            if (ended.Handshake is Upgraded) _pipeline.Metrics.OnClosed(ended.Close);
             LogEnd(ended);
             Context.Stop(Self);
         });
@@ -66,8 +68,11 @@ public sealed class ConnectionActor : ReceiveActor
     public static Props Props(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, IMessageHandler handler) =>
         Akka.Actor.Props.Create(() => new ConnectionActor(listener, connection, pipeline, handler));
 
+    protected override void PostStop() => _pipeline.Metrics.ConnectionClosed();
+
     protected override void PreStart()
     {
+        _pipeline.Metrics.ConnectionOpened();
         var handshake = new TaskCompletionSource<HandshakeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var context = new ConnectionContext(_listener, _connection.Remote, handshake.Task);
 

@@ -1,6 +1,7 @@
 using ActorWss.Configuration;
 using ActorWss.Handlers;
 using ActorWss.Http;
+using ActorWss.Metrics;
 using ActorWss.Tls;
 using ActorWss.Transport;
 using ActorWss.WebSocket;
@@ -22,16 +23,18 @@ public sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSock
 /// One instance per listener; <see cref="Create"/> builds a fresh graph per connection.
 /// </summary>
 public sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router,
-    IMessageHandler handler, ITlsObserver? tlsObserver = null)
+    IMessageHandler handler, ListenerMetrics metrics)
 {
+    public ListenerMetrics Metrics => metrics;
+
     public Flow<ByteString, ByteString, ConnectionHandles> Create(ConnectionContext context)
     {
         var web = Handshake.Create(settings.Http, router)
             .AtopMat(WebSocketFraming.Create(), (handshake, _) => handshake)
-            .AtopMat(WebSocketProtocol.Create(settings.WebSocket), (handshake, control) => new ConnectionHandles(handshake, control));
+            .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics), (handshake, control) => new ConnectionHandles(handshake, control));
         var stack = tls is null
             ? WriteCoalescing.Create(settings.Transport.WriteCoalesceBytes).AtopMat(web, Keep.Right)
-            : TlsFlow.Create(tls, tlsObserver).AtopMat(web, (tlsOutcome, handles) => handles with { Tls = tlsOutcome });
+            : TlsFlow.Create(tls, metrics).AtopMat(web, (tlsOutcome, handles) => handles with { Tls = tlsOutcome });
         return stack.JoinMat(handler.Create(context), Keep.Left);
     }
 
@@ -39,7 +42,7 @@ public sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext
     public Flow<ByteString, ByteString, Task<HandshakeOutcome>> CreateRefusal(RefusingRouter refusal)
     {
         var http = Handshake.Create(settings.Http, refusal);
-        var stack = tls is null ? http : TlsFlow.Create(tls, tlsObserver).AtopMat(http, Keep.Right);
+        var stack = tls is null ? http : TlsFlow.Create(tls, metrics).AtopMat(http, Keep.Right);
         return stack.Join(Flow.Create<ByteString>());
     }
 }

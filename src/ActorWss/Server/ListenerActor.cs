@@ -212,6 +212,7 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
             return;
         }
         _rejecting++;
+        _pipeline.Metrics.Refused.Increment(refusal.Reason);
         var self = Self;
         var done = connection.Flow.WatchTermination(Keep.Right).Join(_pipeline.CreateRefusal(refusal)).Run(_materializer!);
         done.ContinueWith(_ => self.Tell(RejectionDone.Instance), TaskContinuationOptions.ExecuteSynchronously);

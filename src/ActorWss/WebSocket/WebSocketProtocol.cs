@@ -25,11 +25,12 @@ namespace ActorWss.WebSocket;
 /// </summary>
 public static class WebSocketProtocol
 {
-    public static BidiFlow<FrameEvent, Message, Message, OutboundFrame, WebSocketControl> Create(WebSocketSettings settings) =>
-        BidiFlow.FromGraph(new WebSocketProtocolStage(settings));
+    public static BidiFlow<FrameEvent, Message, Message, OutboundFrame, WebSocketControl> Create(WebSocketSettings settings,
+        IWebSocketObserver? observer = null) =>
+        BidiFlow.FromGraph(new WebSocketProtocolStage(settings, observer));
 }
 
-internal sealed class WebSocketProtocolStage(WebSocketSettings settings)
+internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSocketObserver? observer)
     : GraphStageWithMaterializedValue<BidiShape<FrameEvent, Message, Message, OutboundFrame>, WebSocketControl>
 {
     private readonly Inlet<FrameEvent> _netIn = new("ws-protocol.net-in");
@@ -40,6 +41,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings)
     public override BidiShape<FrameEvent, Message, Message, OutboundFrame> Shape => new(_netIn, _appOut, _appIn, _netOut);
 
     private WebSocketSettings Settings { get; } = settings;
+
+    private IWebSocketObserver? Observer { get; } = observer;
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("ws-protocol");
 
@@ -67,6 +70,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings)
         private readonly WebSocketProtocolStage _stage;
         private readonly WebSocketSettings _settings;
         private readonly WebSocketControl _control;
+        private readonly IWebSocketObserver? _observer;
         private State _state = State.Open;
 
         // The frame being received.
@@ -105,6 +109,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings)
         {
             _stage = stage;
             _settings = stage.Settings;
+            _observer = stage.Observer;
             _control = control;
 
             SetHandler(stage._netIn, onPush: () =>
@@ -137,6 +142,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings)
             {
                 var message = Grab(stage._appIn);
                 if (_state != State.Open) return; // §5.5.1: no data frames after a Close
+                _observer?.OnMessageSent(message.Type, message.Payload.Count);
                 _pendingAppFrame = new OutboundFrame(message.IsText ? Opcode.Text : Opcode.Binary, message.Payload);
                 FlushOutbound();
             }, onUpstreamFinish: () =>
@@ -286,6 +292,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings)
             var payload = Join(_parts, _messageLength);
             _parts.Clear();
             var message = _messageType == MessageType.Text ? Message.TextFromUtf8(payload) : Message.Binary(payload);
+            _observer?.OnMessageReceived(_messageType, payload.Count);
             if (IsAvailable(_stage._appOut)) Push(_stage._appOut, message);
             else _pendingMessage = message;
         }

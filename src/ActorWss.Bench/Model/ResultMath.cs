@@ -1,0 +1,15 @@
+namespace ActorWss.Bench.Model;
+
+/// <summary>The arithmetic of the report, in one place (and tested).</summary>
+public static class ResultMath
+{
+    public static double MessagesPerSecond(long echoes, double seconds) => seconds > 0 ? echoes / seconds : 0;
+
+    /// <summary>Both directions: every echo moves <paramref name="size"/> bytes in and the same out.</summary>
+    public static double MiBPerSecond(double messagesPerSecond, int size) => messagesPerSecond * size * 2 / (1024.0 * 1024.0);
+
+    /// <summary>Relative change from <paramref name="baseline"/> to <paramref name="value"/>, in percent (−70 for a 70% drop).</summary>
+    public static double DeltaPercent(double baseline, double value) => baseline == 0 ? 0 : (value - baseline) / baseline * 100.0;
+
+    public static double? PerCpuSecond(long echoes, double? cpuSeconds) => cpuSeconds is > 0 ? echoes / cpuSeconds.Value : null;
+}

@@ -1,0 +1,43 @@
+using ActorWss.Bench.Cli;
+
+const string Usage = $"""
+    ActorWss.Bench: closed-loop WebSocket echo load (the method of the reference report).
+
+    {RunCommand.Usage}
+    {MatrixCommand.Usage}
+    {KestrelCommand.Usage}
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+try
+{
+    var rest = args.Skip(1);
+    return args[0] switch
+    {
+        "run" => await RunCommand.RunAsync(new CommandArgs(rest, RunFlags, Aliases)),
+        "matrix" => await MatrixCommand.RunAsync(new CommandArgs(rest, MatrixFlags, Aliases), args),
+        "kestrel" => await KestrelCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
+        _ => throw new ArgumentException($"unknown command '{args[0]}'"),
+    };
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"actorwss-bench: {e.Message}\n\n{Usage}");
+    return 2;
+}
+
+partial class Program
+{
+    private static readonly HashSet<string> RunFlags = ["--insecure", "--pinned"];
+    private static readonly HashSet<string> MatrixFlags = ["--quick", "--no-kestrel"];
+    private static readonly Dictionary<string, string> Aliases = new()
+    {
+        ["-c"] = "--connections",
+        ["-d"] = "--duration",
+    };
+}
