@@ -84,11 +84,12 @@ public sealed class ActorWssServer
         }
     }
 
-    /// <summary>What a listener answers in plain HTTP: health always, metrics where enabled.</summary>
+    /// <summary>What a listener answers in plain HTTP: health always, metrics and the browser page where enabled.</summary>
     private static IReadOnlyList<PlainHttpHandler> PlainEndpoints(ServerSettings settings, ListenerSettings listener, MetricsEndpoint metrics)
     {
         var endpoints = new List<PlainHttpHandler> { HealthEndpoint.Handle };
         if (listener.Metrics) endpoints.Add(metrics.Handle);
+        if (settings.Http.BrowserPage) endpoints.Add(BrowserPage.Handle);
         return endpoints;
     }
 

@@ -104,12 +104,20 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
     {
         _materializer = Context.Materializer(namePrefix: "accept");
         var self = Self;
-        _transport.Bind(_settings.Host, _settings.Port, _settings.Backlog)
-            .ToMaterialized(Sink.ActorRefWithAck<AcceptedConnection>(self, StreamInit.Instance, StreamAck.Instance,
-                StreamDone.Instance, failure => new Status.Failure(failure)), Keep.Left)
-            .Run(_materializer)
-            .ContinueWith(t => self.Tell(new BindResult(t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.GetBaseException())),
-                TaskContinuationOptions.ExecuteSynchronously);
+        Task<TransportBinding> bound;
+        try
+        {
+            bound = _transport.Bind(_settings.Host, _settings.Port, _settings.Backlog)
+                .ToMaterialized(Sink.ActorRefWithAck<AcceptedConnection>(self, StreamInit.Instance, StreamAck.Instance,
+                    StreamDone.Instance, failure => new Status.Failure(failure)), Keep.Left)
+                .Run(_materializer);
+        }
+        catch (Exception e)
+        {
+            bound = Task.FromException<TransportBinding>(e); // e.g. a host the transport cannot resolve: fail the start now
+        }
+        bound.ContinueWith(t => self.Tell(new BindResult(t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.GetBaseException())),
+            TaskContinuationOptions.ExecuteSynchronously);
     }
 
     private void Binding()

@@ -1,0 +1,27 @@
+using System.Text;
+using Akka.IO;
+
+namespace ActorWss.Http;
+
+/// <summary>
+/// GET /: a small self-contained page that opens a WebSocket back to the server it came from (ws:// or wss://, as
+/// the page was loaded) and shows each echo with its round-trip time.
+/// </summary>
+public static class BrowserPage
+{
+    /// <summary>
+    /// The page's script and style are inline and it loads nothing else; its only connections are WebSockets.
+    /// Everything else is refused, so the page cannot be framed or made to load or post anywhere.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src ws: wss:; " +
+        "img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private static readonly HttpResponse Page = HttpResponse.Content(200, "OK", "text/html; charset=utf-8",
+        ByteString.FromString(BrowserPageHtml.Text, Encoding.UTF8),
+        new KeyValuePair<string, string>("Content-Security-Policy", ContentSecurityPolicy),
+        new KeyValuePair<string, string>("X-Content-Type-Options", "nosniff"),
+        new KeyValuePair<string, string>("Referrer-Policy", "no-referrer"));
+
+    public static HttpResponse? Handle(HttpRequest request) => request.Path == "/" ? Page : null;
+}
