@@ -41,7 +41,7 @@ public class SettingsParserTests
         Assert.Null(settings.WebSocket.KeepAliveInterval);
         Assert.Empty(settings.WebSocket.Subprotocols);
 
-        Assert.Equal(new TransportSettings(TransportKind.AkkaStreamsTcp, 64 * 1024), settings.Transport);
+        Assert.Equal(new TransportSettings(TransportKind.Socket, 64 * 1024, 8 * 1024), settings.Transport);
         Assert.Equal("echo", settings.Handler);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.DrainTimeout);
     }
@@ -184,7 +184,7 @@ public class SettingsParserTests
     [InlineData("actorwss.http.max-header-size = 100", "actorwss.http.max-header-size", "100", "256 to 1048576")]
     [InlineData("actorwss.http.max-header-size = 2MiB", "actorwss.http.max-header-size", "2MiB", "256 to 1048576")]
     [InlineData("actorwss.http.handshake-timeout = never", "actorwss.http.handshake-timeout", "never", "duration")]
-    [InlineData("actorwss.transport.kind = x", "actorwss.transport.kind", "x", "one of akka-streams-tcp")]
+    [InlineData("actorwss.transport.kind = x", "actorwss.transport.kind", "x", "one of socket, akka-streams-tcp")]
     [InlineData("actorwss.transport.write-coalesce-bytes = 0", "actorwss.transport.write-coalesce-bytes", "0", "size")]
     [InlineData("actorwss.handler = nope", "actorwss.handler", "nope", "one of echo")]
     [InlineData("actorwss.shutdown.drain-timeout = forever", "actorwss.shutdown.drain-timeout", "forever", "duration")]

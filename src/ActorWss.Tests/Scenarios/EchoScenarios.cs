@@ -119,3 +119,7 @@ public sealed class EchoOverWs(ITestOutputHelper output) : EchoScenarios(output,
 public sealed class EchoOverWssInline(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WssInline);
 
 public sealed class EchoOverWssOffload(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WssOffload);
+
+public sealed class EchoOverWsAkkaStreamsTcp(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WsAkkaStreamsTcp);
+
+public sealed class EchoOverWssAkkaStreamsTcp(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WssAkkaStreamsTcp);

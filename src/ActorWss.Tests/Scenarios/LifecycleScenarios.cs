@@ -140,3 +140,5 @@ public sealed class LifecycleOverWs(ITestOutputHelper output) : LifecycleScenari
 public sealed class LifecycleOverWssInline(ITestOutputHelper output) : LifecycleScenarios(output, ServerMode.WssInline);
 
 public sealed class LifecycleOverWssOffload(ITestOutputHelper output) : LifecycleScenarios(output, ServerMode.WssOffload);
+
+public sealed class LifecycleOverWsAkkaStreamsTcp(ITestOutputHelper output) : LifecycleScenarios(output, ServerMode.WsAkkaStreamsTcp);

@@ -212,3 +212,5 @@ public sealed class ProtocolOverWs(ITestOutputHelper output) : ProtocolScenarios
 public sealed class ProtocolOverWssInline(ITestOutputHelper output) : ProtocolScenarios(output, ServerMode.WssInline);
 
 public sealed class ProtocolOverWssOffload(ITestOutputHelper output) : ProtocolScenarios(output, ServerMode.WssOffload);
+
+public sealed class ProtocolOverWsAkkaStreamsTcp(ITestOutputHelper output) : ProtocolScenarios(output, ServerMode.WsAkkaStreamsTcp);

@@ -164,6 +164,8 @@ public sealed class TlsOverWssInline(ITestOutputHelper output) : TlsScenarios(ou
 
 public sealed class TlsOverWssOffload(ITestOutputHelper output) : TlsScenarios(output, ServerMode.WssOffload);
 
+public sealed class TlsOverWssAkkaStreamsTcp(ITestOutputHelper output) : TlsScenarios(output, ServerMode.WssAkkaStreamsTcp);
+
 /// <summary>A throwaway CA and the client certificates it issues, for mTLS tests.</summary>
 public static class ClientCertificates
 {
@@ -184,7 +186,8 @@ public static class ClientCertificates
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false)); // clientAuth
         var serial = new byte[8];
         RandomNumberGenerator.Fill(serial);
-        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        // Within the authority's own validity, which started (and ends) a little earlier.
+        using var issued = request.Create(authority, authority.NotBefore.ToUniversalTime(), authority.NotAfter.ToUniversalTime().AddMinutes(-1), serial);
         using var withKey = issued.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }

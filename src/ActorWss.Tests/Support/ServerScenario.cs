@@ -13,6 +13,10 @@ public enum ServerMode
     Ws,
     WssInline,
     WssOffload,
+    /// <summary>ws:// over the Akka.Streams TcpStream() transport instead of the socket transport.</summary>
+    WsAkkaStreamsTcp,
+    /// <summary>wss:// inline over the Akka.Streams TcpStream() transport.</summary>
+    WssAkkaStreamsTcp,
 }
 
 /// <summary>
@@ -30,7 +34,7 @@ public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode =
     protected ServerMode Mode => mode;
 
     /// <summary>The name of the listener the scenario's server runs ("ws" or "wss").</summary>
-    protected string Listener => mode == ServerMode.Ws ? "ws" : "wss";
+    protected string Listener => mode is ServerMode.Ws or ServerMode.WsAkkaStreamsTcp ? "ws" : "wss";
 
     /// <summary>A key of this scenario's listener, e.g. <c>ListenerKey("max-connections=2")</c>.</summary>
     protected string ListenerKey(string keyValue) => $"actorwss.listeners.{Listener}.{keyValue}";
@@ -39,12 +43,14 @@ public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode =
     public static string[] ModeSettings(ServerMode mode) => mode switch
     {
         ServerMode.Ws => ["actorwss.listeners.ws.port=0"],
+        ServerMode.WsAkkaStreamsTcp => ["actorwss.listeners.ws.port=0", "actorwss.transport.kind=akka-streams-tcp"],
+        ServerMode.WssAkkaStreamsTcp => [.. ModeSettings(ServerMode.WssInline), "actorwss.transport.kind=akka-streams-tcp"],
         _ =>
         [
             "actorwss.listeners.ws.enabled=off",
             "actorwss.listeners.wss.enabled=on",
             "actorwss.listeners.wss.port=0",
-            "actorwss.tls.mode=" + (mode == ServerMode.WssInline ? "inline" : "offload"),
+            "actorwss.tls.mode=" + (mode == ServerMode.WssOffload ? "offload" : "inline"),
             "actorwss.tls.dev-certificate=on",
             "actorwss.tls.certificate.path=" + Path.Combine(CertificateFolder.Value, "cert.pem"),
             "actorwss.tls.certificate.key-path=" + Path.Combine(CertificateFolder.Value, "key.pem"),

@@ -19,6 +19,7 @@ public static class SettingsParser
 
     private static readonly Dictionary<string, TransportKind> TransportKinds = new()
     {
+        ["socket"] = TransportKind.Socket,
         ["akka-streams-tcp"] = TransportKind.AkkaStreamsTcp,
     };
 
@@ -64,7 +65,8 @@ public static class SettingsParser
         var transport = root.Section("transport");
         var transportSettings = new TransportSettings(
             Kind: transport.GetEnum("kind", TransportKinds),
-            WriteCoalesceBytes: (int)transport.GetByteSize("write-coalesce-bytes", 1, 16 * 1024 * 1024));
+            WriteCoalesceBytes: (int)transport.GetByteSize("write-coalesce-bytes", 1, 16 * 1024 * 1024),
+            ReceiveBufferBytes: (int)transport.GetByteSize("receive-buffer-bytes", 256, 16 * 1024 * 1024));
 
         var listeners = new List<ListenerSettings>();
         var tlsSection = root.Section("tls");
@@ -85,6 +87,11 @@ public static class SettingsParser
         }
         if (listeners.Count == 0)
             throw new InvalidConfigurationException("actorwss.listeners: no listener is enabled; enable at least one");
+        if (transportSettings.Kind == TransportKind.AkkaStreamsTcp
+            && listeners.FirstOrDefault(l => l.Host is "0.0.0.0" or "::" or "[::]") is { } wildcard)
+            throw new InvalidConfigurationException(
+                $"actorwss.listeners.{wildcard.Name}.host: '{wildcard.Host}' cannot be bound by transport akka-streams-tcp " +
+                "(Akka.Streams resolves the host through DNS, which refuses wildcard addresses); use actorwss.transport.kind = socket");
         var duplicate = listeners.GroupBy(l => (l.Host, l.Port)).FirstOrDefault(g => g.Key.Port != 0 && g.Count() > 1);
         if (duplicate is not null)
             throw new InvalidConfigurationException(

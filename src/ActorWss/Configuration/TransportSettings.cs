@@ -2,6 +2,8 @@ namespace ActorWss.Configuration;
 
 public enum TransportKind
 {
+    /// <summary>Stages that own their sockets (<c>Transport/SocketTransport.cs</c>).</summary>
+    Socket,
     /// <summary>Akka.Streams <c>TcpStream()</c> over Akka.IO.</summary>
     AkkaStreamsTcp,
 }
@@ -11,7 +13,8 @@ public enum TransportKind
 /// <param name="WriteCoalesceBytes">
 /// Outbound bytes produced while a socket write is in flight are merged into the next write, up to this many bytes.
 /// </param>
-public sealed record TransportSettings(TransportKind Kind, int WriteCoalesceBytes)
+/// <param name="ReceiveBufferBytes">The socket transport reads up to this much at a time, per connection.</param>
+public sealed record TransportSettings(TransportKind Kind, int WriteCoalesceBytes, int ReceiveBufferBytes = 8 * 1024)
 {
-    public static TransportSettings Default { get; } = new(TransportKind.AkkaStreamsTcp, 64 * 1024);
+    public static TransportSettings Default { get; } = new(TransportKind.Socket, 64 * 1024);
 }

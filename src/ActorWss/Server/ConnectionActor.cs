@@ -34,8 +34,6 @@ public sealed class ConnectionActor : ReceiveActor
     private readonly ConnectionPipeline _pipeline;
     private readonly IMessageHandler _handler;
     private ConnectionHandles? _handles;
-    private bool _upgraded;
-    private bool _shuttingDown;
 
     public ConnectionActor(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, IMessageHandler handler)
     {
@@ -44,13 +42,7 @@ public sealed class ConnectionActor : ReceiveActor
         _pipeline = pipeline;
         _handler = handler;
 
-        Receive<HandshakeDone>(done =>
-        {
-            _pipeline.Metrics.OnHandshake(done.Outcome);
-            if (done.Outcome is not Upgraded) return;
-            _upgraded = true;
-            if (_shuttingDown) _handles!.WebSocket.Close(CloseStatus.GoingAway, "server shutting down");
-        });
+        Receive<HandshakeDone>(done => _pipeline.Metrics.OnHandshake(done.Outcome));
         Receive<Ended>(ended =>
         {
             if (ended.Handshake is Upgraded) _pipeline.Metrics.OnClosed(ended.Close);
@@ -59,9 +51,12 @@ public sealed class ConnectionActor : ReceiveActor
         });
         Receive<Shutdown>(shutdown =>
         {
-            _shuttingDown = true;
-            if (_upgraded) _handles!.WebSocket.Close(shutdown.Code, shutdown.Reason);
-            else Context.Stop(Self); // still in the handshake: nothing to say goodbye to
+            // The handshake's task, not the HandshakeDone message (which may still be on its way), tells whether the
+            // client has its 101: the task completes before the 101 is written.
+            var handshake = _handles!.Handshake;
+            if (!handshake.IsCompleted) Context.Stop(Self); // still reading the request: nothing to say goodbye to
+            else if (handshake.Result is Upgraded) _handles.WebSocket.Close(shutdown.Code, shutdown.Reason);
+            // otherwise an HTTP answer is already closing the connection
         });
     }
 

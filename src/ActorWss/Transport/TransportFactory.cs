@@ -8,6 +8,7 @@ public static class TransportFactory
 {
     public static IServerTransport Create(ActorSystem system, TransportSettings settings) => settings.Kind switch
     {
+        TransportKind.Socket => new SocketTransport(settings),
         TransportKind.AkkaStreamsTcp => new AkkaStreamsTcpTransport(system),
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown transport"),
     };

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorWss.Configuration;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.Stage;
+
+namespace ActorWss.Transport;
+
+/// <summary>
+/// The transport whose stages own their sockets (<see cref="SocketConnectionStage"/>): no Akka.IO actors between
+/// a connection's stream and its socket. Binds any address, wildcard ones included (0.0.0.0, and :: dual-stack);
+/// closing the listening socket leaves accepted connections alone.
+/// </summary>
+public sealed class SocketTransport(TransportSettings settings) : IServerTransport
+{
+    public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog) =>
+        Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes));
+}
+
+/// <summary>Accepts one connection per pull: a connection is accepted only when the listener actor wants one.</summary>
+internal sealed class SocketListenerStage(string host, int port, int backlog, int receiveBufferBytes)
+    : GraphStageWithMaterializedValue<SourceShape<AcceptedConnection>, Task<TransportBinding>>
+{
+    private readonly Outlet<AcceptedConnection> _out = new("socket-listener.out");
+
+    public override SourceShape<AcceptedConnection> Shape => new(_out);
+
+    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("socket-listener");
+
+    private (string Host, int Port, int Backlog, int ReceiveBufferBytes) Settings { get; } = (host, port, backlog, receiveBufferBytes);
+
+    public override ILogicAndMaterializedValue<Task<TransportBinding>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    {
+        var bound = new TaskCompletionSource<TransportBinding>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new LogicAndMaterializedValue<Task<TransportBinding>>(new Logic(this, bound), bound.Task);
+    }
+
+    /// <summary>The address to bind: an IP literal as is; a name through DNS, IPv4 first.</summary>
+    internal static IPEndPoint Resolve(string host, int port)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address)) return new IPEndPoint(address, port);
+        var addresses = Dns.GetHostAddresses(host);
+        var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
+            ?? throw new SocketException((int)SocketError.HostNotFound);
+        return new IPEndPoint(chosen, port);
+    }
+
+    private sealed class Logic : GraphStageLogic
+    {
+        private readonly SocketListenerStage _stage;
+        private readonly TaskCompletionSource<TransportBinding> _bound;
+        private readonly TaskCompletionSource _unbound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Socket? _listener;
+        private Action<Task<Socket>>? _onAccepted;
+        private volatile bool _stopped;
+
+        public Logic(SocketListenerStage stage, TaskCompletionSource<TransportBinding> bound) : base(stage.Shape)
+        {
+            _stage = stage;
+            _bound = bound;
+            SetHandler(stage._out, onPull: Accept, onDownstreamFinish: _ => CompleteStage());
+        }
+
+        public override void PreStart()
+        {
+            _onAccepted = GetAsyncCallback<Task<Socket>>(OnAccepted);
+            var unbind = GetAsyncCallback(CompleteStage);
+            var (host, port, backlog, _) = _stage.Settings;
+            try
+            {
+                var endpoint = Resolve(host, port);
+                _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                if (endpoint.Address.Equals(IPAddress.IPv6Any)) _listener.DualMode = true; // "::" serves IPv4 too
+                _listener.Bind(endpoint);
+                _listener.Listen(backlog);
+                _bound.TrySetResult(new TransportBinding(_listener.LocalEndPoint!, () =>
+                {
+                    unbind();
+                    return _unbound.Task;
+                }));
+            }
+            catch (SocketException e)
+            {
+                _bound.TrySetException(new IOException($"cannot bind {host}:{port}: {e.Message}", e));
+                FailStage(e);
+            }
+        }
+
+        public override void PostStop()
+        {
+            _stopped = true;
+            _listener?.Dispose();
+            _unbound.TrySetResult();
+            _bound.TrySetException(new IOException("the listener stopped before it was bound"));
+        }
+
+        private void Accept()
+        {
+            if (_listener is null) return;
+            _listener.AcceptAsync().ContinueWith(accept =>
+            {
+                if (!_stopped) _onAccepted!(accept);
+                else if (accept.IsCompletedSuccessfully) accept.Result.Dispose();
+            }, TaskContinuationOptions.ExecuteSynchronously);
+        }
+
+        private void OnAccepted(Task<Socket> accept)
+        {
+            if (!accept.IsCompletedSuccessfully)
+            {
+                // Transient accept errors (the peer reset before accept, a file-descriptor limit): log and go on.
+                Log.Warning("accept failed: {0}", accept.Exception?.GetBaseException().Message ?? "cancelled");
+                if (!_stopped) Accept();
+                return;
+            }
+            var socket = accept.Result;
+            AcceptedConnection connection;
+            try
+            {
+                socket.NoDelay = true;
+                connection = new AcceptedConnection(socket.LocalEndPoint!, socket.RemoteEndPoint!,
+                    Flow.FromGraph(new SocketConnectionStage(socket, _stage.Settings.ReceiveBufferBytes)));
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Gone between accept and here (reset by the peer): not a connection to hand out.
+                socket.Dispose();
+                Accept();
+                return;
+            }
+            Push(_stage._out, connection);
+        }
+    }
+}
