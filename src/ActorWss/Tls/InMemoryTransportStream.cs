@@ -8,10 +8,14 @@ namespace ActorWss.Tls;
 /// The transport an <see cref="System.Net.Security.SslStream"/> sees, kept in memory: the .NET counterpart of an
 /// OpenSSL BIO pair. Ciphertext from the network is fed in; ciphertext the SslStream writes is collected and drained.
 /// <para>
-/// Reads never block. With ciphertext buffered, a read completes at once; with none, it returns a pending
-/// <see cref="ValueTask{T}"/> (backed by one reusable source, no allocation) that the next <see cref="Feed"/>
-/// completes, synchronously, on the feeding thread: the SslStream then carries on inside that call. Writes copy
-/// and complete at once.
+/// Reads never block, and hand out one whole TLS record at a time (RFC 8446 §5.1 framing: a 5-byte header with
+/// the length), so the SslStream never holds ciphertext this stream cannot see. With a complete record buffered, a
+/// read completes at once, so a decrypt step after the handshake runs without a single pending read, continuation or
+/// state-machine box; with none, it returns a pending
+/// <see cref="ValueTask{T}"/> (one reusable source, no allocation) that the <see cref="Feed"/> completing a record
+/// completes, synchronously, on the feeding thread: the SslStream then carries on inside that call. Bytes that are
+/// not TLS framing at all are handed over as they are, so that the SslStream rejects them at once. Writes copy and
+/// complete at once.
 /// </para>
 /// <para>
 /// Threading: one reader (the decrypt side: <see cref="Feed"/>, <see cref="CompleteInput"/> and SslStream's reads)
@@ -21,7 +25,14 @@ namespace ActorWss.Tls;
 /// </summary>
 internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
 {
+    /// <summary>TLS 1.2 ciphertext may exceed 2^14 by 2048 bytes (RFC 5246 §6.2.3); anything longer is not a record.</summary>
+    private const int MaxRecordPayload = (1 << 14) + 2048;
+    private const int RecordHeaderLength = 5;
+
     private ByteString _inbound = ByteString.Empty;
+    private int _readable;          // bytes at the start of _inbound that form whole records (non-TLS input: all of it)
+    private int _recordLeft;        // bytes of the record being handed out that are still buffered
+    private bool _notTls;           // the input is not TLS framing: hand it all over, the SslStream will refuse it
     private bool _inputCompleted;
     private ManualResetValueTaskSourceCore<int> _pendingRead; // RunContinuationsAsynchronously = false: resume inline
     private Memory<byte> _pendingReadBuffer;
@@ -36,12 +47,35 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
     /// <summary>True while the SslStream waits for ciphertext.</summary>
     public bool ReadPending => _readPending;
 
+    /// <summary>A read now would complete at once: a whole record is buffered, or the input has ended.</summary>
+    public bool CanReadNow => _readable > 0 || _inputCompleted;
+
     /// <summary>Adds ciphertext from the network; a waiting read takes it (and the SslStream runs on) before this returns.</summary>
     public void Feed(ByteString ciphertext)
     {
         if (ciphertext.IsEmpty) return;
         _inbound = _inbound.IsEmpty ? ciphertext : _inbound.Concat(ciphertext);
-        if (_readPending) CompletePendingRead();
+        ScanRecords();
+        if (_readPending && _readable > 0) CompletePendingRead();
+    }
+
+    /// <summary>Extends <see cref="_readable"/> over every complete record after it.</summary>
+    private void ScanRecords()
+    {
+        while (_inbound.Count - _readable >= RecordHeaderLength)
+        {
+            byte contentType = _inbound[_readable], major = _inbound[_readable + 1];
+            int length = (_inbound[_readable + 3] << 8) | _inbound[_readable + 4];
+            // RFC 8446 §5.1: content types 20-24, legacy version 3.x. Anything else is not TLS: let the SslStream see it now.
+            if (_notTls || contentType is < 20 or > 24 || major != 3 || length > MaxRecordPayload)
+            {
+                _notTls = true;
+                _readable = _inbound.Count;
+                return;
+            }
+            if (_inbound.Count - _readable < RecordHeaderLength + length) return;
+            _readable += RecordHeaderLength + length;
+        }
     }
 
     /// <summary>The network closed: reads return 0 once the buffered ciphertext is consumed.</summary>
@@ -70,7 +104,7 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.Length == 0) return new ValueTask<int>(0);
-        if (!_inbound.IsEmpty) return new ValueTask<int>(Take(buffer.Span));
+        if (CanReadNow && !_inbound.IsEmpty) return new ValueTask<int>(Take(buffer.Span));
         if (_inputCompleted) return new ValueTask<int>(0);
         if (_readPending) throw new InvalidOperationException("a read is already pending");
         _pendingRead.Reset();
@@ -81,7 +115,7 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
 
     public override int Read(Span<byte> buffer)
     {
-        if (!_inbound.IsEmpty) return Take(buffer);
+        if (CanReadNow && !_inbound.IsEmpty) return Take(buffer);
         if (_inputCompleted || buffer.Length == 0) return 0;
         throw new InvalidOperationException("synchronous read with no ciphertext buffered: it would block");
     }
@@ -124,10 +158,26 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
         _pendingRead.SetResult(n); // runs the SslStream's continuation here, on this thread
     }
 
+    /// <summary>
+    /// Hands out what is left of the current record (the next whole one when at a record boundary); everything once
+    /// the input ended or when it is not TLS.
+    /// </summary>
     private int Take(Span<byte> destination)
     {
-        int n = _inbound.CopyPrefixTo(destination);
+        int available;
+        if (_inputCompleted || _notTls)
+        {
+            available = _inbound.Count;
+        }
+        else
+        {
+            if (_recordLeft == 0) _recordLeft = RecordHeaderLength + ((_inbound[3] << 8) | _inbound[4]);
+            available = _recordLeft;
+        }
+        int n = _inbound.CopyPrefixTo(destination[..Math.Min(destination.Length, available)]);
         _inbound = n == _inbound.Count ? ByteString.Empty : _inbound.Slice(n);
+        _readable = Math.Max(0, _readable - n);
+        _recordLeft = Math.Max(0, _recordLeft - n);
         return n;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Security;
 using ActorWss.Buffers;
 using Akka.IO;
@@ -21,12 +22,12 @@ internal readonly record struct DecryptResult(ByteString Plaintext, bool Closed)
 /// </summary>
 internal sealed class TlsEngine : IDisposable
 {
-    /// <summary>TLS records carry at most 16 KiB of plaintext (RFC 8446 §5.1); one read returns all buffered records.</summary>
-    private const int PlaintextBufferSize = 64 * 1024;
+    /// <summary>A TLS record carries at most 16 KiB of plaintext (RFC 8446 §5.1), and the transport hands out one record per read.</summary>
+    private const int PlaintextBufferSize = 16 * 1024;
 
     private readonly InMemoryTransportStream _transport = new();
     private readonly SslStream _ssl;
-    private readonly byte[] _plaintext = new byte[PlaintextBufferSize];
+    private byte[]? _plaintext; // rented while a read needs it: an idle connection holds no plaintext buffer
     private Task? _handshake;
     private ValueTask<int> _read;
     private bool _readOutstanding;
@@ -62,14 +63,22 @@ internal sealed class TlsEngine : IDisposable
             Handshake.GetAwaiter().GetResult(); // rethrows a handshake failure
 
             var plaintext = ByteString.Empty;
+            bool mayHaveMore = false; // the last read filled the buffer: the SslStream may hold more of the record
             while (true)
             {
                 if (!_readOutstanding)
                 {
+                    // Read only when it completes at once (the transport hands out whole records, one at a time, so
+                    // the SslStream holds nothing the transport cannot see): no pending read, continuation or state
+                    // machine per record.
+                    if (!_transport.CanReadNow && !mayHaveMore) break;
+                    _plaintext ??= ArrayPool<byte>.Shared.Rent(PlaintextBufferSize);
                     _read = _ssl.ReadAsync(_plaintext);
                     _readOutstanding = true;
                 }
-                if (!_read.IsCompleted) break; // waits for more ciphertext; the next Feed resumes it inline
+                // Pending: the SslStream needs more than was there (a record split across packets, a post-handshake
+                // message); the next Feed resumes it inline.
+                if (!_read.IsCompleted) break;
                 _readOutstanding = false;
                 int n = _read.GetAwaiter().GetResult();
                 if (n == 0)
@@ -77,8 +86,14 @@ internal sealed class TlsEngine : IDisposable
                     _closed = true;
                     break;
                 }
+                mayHaveMore = n == _plaintext!.Length;
                 var chunk = ByteString.CopyFrom(_plaintext, 0, n);
                 plaintext = plaintext.IsEmpty ? chunk : plaintext.Concat(chunk);
+            }
+            if (!_readOutstanding && _plaintext is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_plaintext);
+                _plaintext = null;
             }
             return new DecryptResult(plaintext, _closed);
         }
