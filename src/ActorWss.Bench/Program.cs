@@ -5,6 +5,7 @@ const string Usage = $"""
 
     {RunCommand.Usage}
     {MatrixCommand.Usage}
+    {ReportCommand.Usage}
     {KestrelCommand.Usage}
     """;
 
@@ -21,6 +22,7 @@ try
     {
         "run" => await RunCommand.RunAsync(new CommandArgs(rest, RunFlags, Aliases)),
         "matrix" => await MatrixCommand.RunAsync(new CommandArgs(rest, MatrixFlags, Aliases), args),
+        "report" => await ReportCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
         "kestrel" => await KestrelCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
         _ => throw new ArgumentException($"unknown command '{args[0]}'"),
     };

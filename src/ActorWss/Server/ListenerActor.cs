@@ -134,7 +134,7 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
             }
             else
             {
-                _log.Error("{0}: cannot bind {1}:{2}: {3}", _settings.Name, _settings.Host, _settings.Port, result.Failure?.Message);
+                _log.Error("{0}: {1}", _settings.Name, result.Failure?.Message ?? $"cannot bind {_settings.Host}:{_settings.Port}");
                 Become(BindFailed(result.Failure ?? new InvalidOperationException("bind failed")));
                 Stash.UnstashAll();
             }
@@ -145,7 +145,7 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
     private Action BindFailed(Exception failure) => () =>
     {
         Receive<GetBinding>(_ => Sender.Tell(new Status.Failure(new InvalidOperationException(
-            $"listener {_settings.Name} cannot bind {_settings.Host}:{_settings.Port}: {failure.Message}", failure))));
+            $"listener {_settings.Name}: {failure.Message}", failure))));
         ReceiveAny(_ => { });
     };
 

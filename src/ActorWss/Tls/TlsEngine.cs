@@ -107,12 +107,22 @@ internal sealed class TlsEngine : IDisposable
     public void Encrypt(ByteString plaintext)
     {
         Enter();
+        byte[]? gathered = null;
         try
         {
-            _ssl.Write(plaintext.AsContiguousSpan());
+            if (plaintext.IsCompact)
+            {
+                _ssl.Write(plaintext.ToReadOnlySpan());
+                return;
+            }
+            // A batch of frames, or a frame header with its payload: one write makes full records, not one per piece.
+            gathered = ArrayPool<byte>.Shared.Rent(plaintext.Count);
+            int count = plaintext.CopyPrefixTo(gathered);
+            _ssl.Write(gathered, 0, count);
         }
         finally
         {
+            if (gathered is not null) ArrayPool<byte>.Shared.Return(gathered);
             Exit();
         }
     }

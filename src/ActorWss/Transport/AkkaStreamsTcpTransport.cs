@@ -22,12 +22,20 @@ public sealed class AkkaStreamsTcpTransport(ActorSystem system) : IServerTranspo
                 connection.LocalAddress,
                 connection.RemoteAddress,
                 connection.Flow))
-            .MapMaterializedValue(ToTransportBinding);
+            .MapMaterializedValue(bound => ToTransportBinding(bound, host, port));
     }
 
-    private static async Task<TransportBinding> ToTransportBinding(Task<Akka.Streams.Dsl.Tcp.ServerBinding> bound)
+    private static async Task<TransportBinding> ToTransportBinding(Task<Akka.Streams.Dsl.Tcp.ServerBinding> bound, string host, int port)
     {
-        var binding = await bound.ConfigureAwait(false);
-        return new TransportBinding(binding.LocalAddress, binding.Unbind);
+        try
+        {
+            var binding = await bound.ConfigureAwait(false);
+            return new TransportBinding(binding.LocalAddress, binding.Unbind);
+        }
+        catch (Akka.Streams.BindFailedException e)
+        {
+            // Akka.IO logs the reason (e.g. the address in use); the exception carries none.
+            throw new IOException($"cannot bind {host}:{port} (see the Akka.IO-TCP log line above for why)", e);
+        }
     }
 }

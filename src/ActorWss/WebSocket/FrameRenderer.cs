@@ -8,10 +8,11 @@ namespace ActorWss.WebSocket;
 public static class FrameRenderer
 {
     /// <summary>
-    /// Up to this payload size header and payload are copied into one array: one contiguous buffer means one TLS
-    /// record and one socket write. Larger payloads are not copied; the header is prepended as a separate segment.
+    /// Up to this payload size header and payload are copied into one small array (cheaper than a two-segment
+    /// ByteString). Larger payloads are not copied: the header is prepended as a separate segment, and the layer
+    /// below (TLS, or the socket) gathers both into its own pooled buffer, the one copy it makes anyway.
     /// </summary>
-    public const int CopyThreshold = 16 * 1024;
+    public const int CopyThreshold = 512;
 
     public static ByteString Render(in OutboundFrame frame)
     {
