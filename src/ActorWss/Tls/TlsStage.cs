@@ -246,16 +246,7 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
                 PullCipherIfRoom();
                 return;
             }
-            var batch = _cipherBatch;
-            if (batch.Count > _settings.MaxBatchBytes)
-            {
-                _cipherBatch = batch.Slice(_settings.MaxBatchBytes);
-                batch = batch.Slice(0, _settings.MaxBatchBytes);
-            }
-            else
-            {
-                _cipherBatch = ByteString.Empty;
-            }
+            var batch = TakeBatch(ref _cipherBatch);
             _decrypt.Input = batch;
             _decrypt.InputEnded = endPending && _cipherBatch.IsEmpty;
             _endOfInputFed |= _decrypt.InputEnded;
@@ -315,16 +306,7 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
             {
                 if (!_plainBatch.IsEmpty)
                 {
-                    var batch = _plainBatch;
-                    if (batch.Count > _settings.MaxBatchBytes)
-                    {
-                        _plainBatch = batch.Slice(_settings.MaxBatchBytes);
-                        batch = batch.Slice(0, _settings.MaxBatchBytes);
-                    }
-                    else
-                    {
-                        _plainBatch = ByteString.Empty;
-                    }
+                    var batch = TakeBatch(ref _plainBatch);
                     _encrypt.Input = batch;
                     _encrypt.Shutdown = false;
                     Run(_encrypt, batch.Count);
@@ -381,6 +363,19 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
         }
 
         // ---- steps, handshake, failure ------------------------------------------------------------------------
+
+        /// <summary>Everything accumulated, up to <see cref="TlsSettings.MaxBatchBytes"/>; the rest stays for the next step.</summary>
+        private ByteString TakeBatch(ref ByteString accumulated)
+        {
+            var batch = accumulated;
+            if (batch.Count <= _settings.MaxBatchBytes)
+            {
+                accumulated = ByteString.Empty;
+                return batch;
+            }
+            accumulated = batch.Slice(_settings.MaxBatchBytes);
+            return batch.Slice(0, _settings.MaxBatchBytes);
+        }
 
         private void Run(Step step, int bytes)
         {
