@@ -68,7 +68,7 @@ public sealed class ActorWssServer
             new RequestRouter(policy, PlainEndpoints(settings, listener, metricsEndpoint)), handler, metrics[listener.Name]));
 
         var actors = settings.Listeners
-            .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipelines[listener.Name], handler), "listener-" + listener.Name))
+            .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipelines[listener.Name]), "listener-" + listener.Name))
             .ToList();
         try
         {

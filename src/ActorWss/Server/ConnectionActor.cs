@@ -32,15 +32,13 @@ public sealed class ConnectionActor : ReceiveActor
     private readonly string _listener;
     private readonly AcceptedConnection _connection;
     private readonly ConnectionPipeline _pipeline;
-    private readonly IMessageHandler _handler;
     private ConnectionHandles? _handles;
 
-    public ConnectionActor(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, IMessageHandler handler)
+    public ConnectionActor(string listener, AcceptedConnection connection, ConnectionPipeline pipeline)
     {
         _listener = listener;
         _connection = connection;
         _pipeline = pipeline;
-        _handler = handler;
 
         Receive<HandshakeDone>(done => _pipeline.Metrics.OnHandshake(done.Outcome));
         Receive<Ended>(ended =>
@@ -60,8 +58,8 @@ public sealed class ConnectionActor : ReceiveActor
         });
     }
 
-    public static Props Props(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, IMessageHandler handler) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(listener, connection, pipeline, handler));
+    public static Props Props(string listener, AcceptedConnection connection, ConnectionPipeline pipeline) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(listener, connection, pipeline));
 
     protected override void PostStop() => _pipeline.Metrics.ConnectionClosed();
 

@@ -1,6 +1,5 @@
 using System.Net;
 using ActorWss.Configuration;
-using ActorWss.Handlers;
 using ActorWss.Http;
 using ActorWss.Transport;
 using Akka.Actor;
@@ -75,7 +74,6 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
     private readonly ListenerSettings _settings;
     private readonly IServerTransport _transport;
     private readonly ConnectionPipeline _pipeline;
-    private readonly IMessageHandler _handler;
     private readonly HashSet<IActorRef> _connections = [];
     private readonly List<IActorRef> _drainWaiters = [];
     private TransportBinding? _binding;
@@ -84,12 +82,11 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
     private bool _refusing;
     private long _accepted;
 
-    public ListenerActor(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline, IMessageHandler handler)
+    public ListenerActor(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline)
     {
         _settings = settings;
         _transport = transport;
         _pipeline = pipeline;
-        _handler = handler;
         Binding();
     }
 
@@ -97,8 +94,8 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline, IMessageHandler handler) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(settings, transport, pipeline, handler));
+    public static Props Props(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(settings, transport, pipeline));
 
     protected override void PreStart()
     {
@@ -204,7 +201,7 @@ public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTime
             return;
         }
         var name = $"c{++_accepted}";
-        var actor = Context.ActorOf(ConnectionActor.Props(_settings.Name, connection, _pipeline, _handler), name);
+        var actor = Context.ActorOf(ConnectionActor.Props(_settings.Name, connection, _pipeline), name);
         Context.Watch(actor);
         _connections.Add(actor);
     }
