@@ -18,11 +18,11 @@ namespace ActorWss.Http;
 public static class Handshake
 {
     public static BidiFlow<ByteString, ByteString, ByteString, ByteString, Task<HandshakeOutcome>> Create(
-        HttpSettings settings, IRequestRouter router) =>
-        BidiFlow.FromGraph(new HandshakeStage(settings, router));
+        HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer = null) =>
+        BidiFlow.FromGraph(new HandshakeStage(settings, router, observer));
 }
 
-internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter router)
+internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer)
     : GraphStageWithMaterializedValue<BidiShape<ByteString, ByteString, ByteString, ByteString>, Task<HandshakeOutcome>>
 {
     private readonly Inlet<ByteString> _netIn = new("http.net-in");
@@ -36,6 +36,8 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
     private HttpSettings Settings { get; } = settings;
 
     private IRequestRouter Router { get; } = router;
+
+    private IHandshakeObserver? Observer { get; } = observer;
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("http-handshake");
 
@@ -77,6 +79,11 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
             }, onDownstreamFinish: _ => CompleteStage());
         }
 
+        private void Settle(HandshakeOutcome outcome)
+        {
+            if (_outcome.TrySetResult(outcome)) _stage.Observer?.OnHandshake(outcome);
+        }
+
         public override void PreStart()
         {
             Pull(_stage._netIn);
@@ -84,7 +91,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         }
 
         public override void PostStop() =>
-            _outcome.TrySetResult(new Abandoned("connection closed before the handshake completed"));
+            Settle(new Abandoned("connection closed before the handshake completed"));
 
         private void OnNetPush()
         {
@@ -130,7 +137,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         private void Upgrade(AcceptUpgrade accept)
         {
             _phase = Phase.Upgraded;
-            _outcome.TrySetResult(new Upgraded(accept.Request, accept.Subprotocol));
+            Settle(new Upgraded(accept.Request, accept.Subprotocol));
             Emit(_stage._netOut, WebSocketUpgrade.SwitchingProtocols(accept).Render(), () =>
             {
                 if (IsClosed(_stage._wsIn)) Complete(_stage._netOut);
@@ -147,7 +154,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         {
             _phase = Phase.Answering;
             CancelTimer(HandshakeTimer);
-            _outcome.TrySetResult(new Answered(respond.Response.Status, respond.Reason, detail, request));
+            Settle(new Answered(respond.Response.Status, respond.Reason, detail, request));
             Complete(_stage._wsOut);
             Cancel(_stage._wsIn);
             Emit(_stage._netOut, respond.Response.Render(), () =>
@@ -170,7 +177,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
             switch (_phase)
             {
                 case Phase.Reading:
-                    _outcome.TrySetResult(new Abandoned(_parser.Received == 0
+                    Settle(new Abandoned(_parser.Received == 0
                         ? "closed without sending a request"
                         : "closed in the middle of the request head"));
                     CompleteStage();
@@ -186,14 +193,14 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
 
         private void OnNetFailure(Exception cause)
         {
-            _outcome.TrySetResult(new Abandoned("connection failed: " + cause.Message));
+            Settle(new Abandoned("connection failed: " + cause.Message));
             FailStage(cause);
         }
 
         protected override void OnTimer(object timerKey)
         {
             if (timerKey is HandshakeTimer)
-                _outcome.TrySetResult(new Abandoned(_parser.Received == 0
+                Settle(new Abandoned(_parser.Received == 0
                     ? "handshake timeout: no request"
                     : "handshake timeout: incomplete request head"));
             CompleteStage();

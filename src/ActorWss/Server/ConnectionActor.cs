@@ -22,8 +22,6 @@ public sealed class ConnectionActor : ReceiveActor
     /// <summary>Close this connection with <paramref name="Code"/> (§7.1.2), e.g. 1001 at server shutdown.</summary>
     public sealed record Shutdown(ushort Code, string Reason);
 
-    private sealed record HandshakeDone(HandshakeOutcome Outcome);
-
     /// <summary>Both socket directions are done and every layer has reported how it ended.</summary>
     private sealed record Ended(HandshakeOutcome Handshake, WebSocketCloseInfo Close, TlsOutcome? Tls, string? TlsError,
         Exception? TransportFailure);
@@ -40,7 +38,6 @@ public sealed class ConnectionActor : ReceiveActor
         _connection = connection;
         _pipeline = pipeline;
 
-        Receive<HandshakeDone>(done => _pipeline.Metrics.OnHandshake(done.Outcome));
         Receive<Ended>(ended =>
         {
             if (ended.Handshake is Upgraded) _pipeline.Metrics.OnClosed(ended.Close);
@@ -49,8 +46,7 @@ public sealed class ConnectionActor : ReceiveActor
         });
         Receive<Shutdown>(shutdown =>
         {
-            // The handshake's task, not the HandshakeDone message (which may still be on its way), tells whether the
-            // client has its 101: the task completes before the 101 is written.
+            // The handshake's task tells whether the client has its 101: the task completes before the 101 is written.
             var handshake = _handles!.Handshake;
             if (!handshake.IsCompleted) Context.Stop(Self); // still reading the request: nothing to say goodbye to
             else if (handshake.Result is Upgraded) _handles.WebSocket.Close(shutdown.Code, shutdown.Reason);
@@ -80,11 +76,7 @@ public sealed class ConnectionActor : ReceiveActor
         _handles = handles;
 
         var self = Self;
-        handles.Handshake.ContinueWith(t =>
-        {
-            handshake.TrySetResult(t.Result);
-            self.Tell(new HandshakeDone(t.Result));
-        }, TaskContinuationOptions.ExecuteSynchronously);
+        handles.Handshake.ContinueWith(t => handshake.TrySetResult(t.Result), TaskContinuationOptions.ExecuteSynchronously);
         Task tlsHandshake = handles.Tls?.Handshake ?? Task.CompletedTask, tlsEnd = handles.Tls?.Error ?? Task.CompletedTask;
         Task.WhenAll(writesDone, readsDone, handles.WebSocket.Closed, handles.Handshake, tlsHandshake, tlsEnd).ContinueWith(
             t => self.Tell(new Ended(handles.Handshake.Result, handles.WebSocket.Closed.Result, handles.Tls?.Handshake.Result,

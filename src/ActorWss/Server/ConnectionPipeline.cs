@@ -29,7 +29,7 @@ public sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext
 
     public Flow<ByteString, ByteString, ConnectionHandles> Create(ConnectionContext context)
     {
-        var web = Handshake.Create(settings.Http, router)
+        var web = Handshake.Create(settings.Http, router, metrics)
             .AtopMat(WebSocketFraming.Create(), (handshake, _) => handshake)
             .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics), (handshake, control) => new ConnectionHandles(handshake, control));
         var stack = tls is null
