@@ -158,6 +158,24 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     [Theory]
     [InlineData(TlsMode.Inline)]
     [InlineData(TlsMode.Offload)]
+    public async Task A_record_arriving_one_byte_at_a_time_is_decrypted_in_one_step(TlsMode mode)
+    {
+        var recorder = new ThreadRecorder();
+        await using var c = await ConnectAsync(mode, chunkSize: 1, observer: recorder);
+        int DecryptSteps() => recorder.Steps.Count(s => s.Kind == TlsStepKind.Decrypt);
+        await c.Client.WriteAsync("warm-up"u8.ToArray()); // the last handshake flight has surely been decrypted after this
+        c.ReadPlain(7);
+        int before = DecryptSteps();
+
+        await c.Client.WriteAsync(new byte[3000]); // one record of about 3 KiB, fed to the stage byte by byte
+
+        c.ReadPlain(3000);
+        Assert.Equal(1, DecryptSteps() - before);
+    }
+
+    [Theory]
+    [InlineData(TlsMode.Inline)]
+    [InlineData(TlsMode.Offload)]
     public async Task Writes_larger_than_a_record_arrive_whole_in_both_directions(TlsMode mode)
     {
         await using var c = await ConnectAsync(mode);

@@ -32,7 +32,7 @@ public sealed record CertificateSettings(string Path, string? KeyPath, string? P
 /// <param name="Mode">inline, offload or adaptive.</param>
 /// <param name="OffloadDispatcher">The Akka dispatcher id that offloaded record work runs on.</param>
 /// <param name="OffloadMinBytes">Adaptive mode: the smallest batch worth a thread hop.</param>
-/// <param name="MaxBatchBytes">At most this much ciphertext is decrypted (or plaintext encrypted) in one step.</param>
+/// <param name="MaxBatchBytes">At most this much ciphertext is decrypted (but always one whole record) or plaintext encrypted in one step.</param>
 /// <param name="Certificate">The server certificate.</param>
 /// <param name="DevCertificate">Generate a self-signed localhost certificate when <see cref="Certificate"/> is missing.</param>
 /// <param name="HandshakeTimeout">A TLS handshake must finish within this time.</param>

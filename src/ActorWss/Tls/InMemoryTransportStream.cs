@@ -25,10 +25,6 @@ namespace ActorWss.Tls;
 /// </summary>
 internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
 {
-    /// <summary>TLS 1.2 ciphertext may exceed 2^14 by 2048 bytes (RFC 5246 §6.2.3); anything longer is not a record.</summary>
-    private const int MaxRecordPayload = (1 << 14) + 2048;
-    private const int RecordHeaderLength = 5;
-
     private ByteString _inbound = ByteString.Empty;
     private int _readable;          // bytes at the start of _inbound that form whole records (non-TLS input: all of it)
     private int _recordLeft;        // bytes of the record being handed out that are still buffered
@@ -62,20 +58,17 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
     /// <summary>Extends <see cref="_readable"/> over every complete record after it.</summary>
     private void ScanRecords()
     {
-        while (_inbound.Count - _readable >= RecordHeaderLength)
+        if (!_notTls)
         {
-            byte contentType = _inbound[_readable], major = _inbound[_readable + 1];
-            int length = (_inbound[_readable + 3] << 8) | _inbound[_readable + 4];
-            // RFC 8446 §5.1: content types 20-24, legacy version 3.x. Anything else is not TLS: let the SslStream see it now.
-            if (_notTls || contentType is < 20 or > 24 || major != 3 || length > MaxRecordPayload)
+            int end = TlsRecordFraming.EndOfWholeRecords(_inbound, _readable);
+            if (end >= 0)
             {
-                _notTls = true;
-                _readable = _inbound.Count;
+                _readable = end;
                 return;
             }
-            if (_inbound.Count - _readable < RecordHeaderLength + length) return;
-            _readable += RecordHeaderLength + length;
+            _notTls = true;
         }
+        _readable = _inbound.Count;
     }
 
     /// <summary>The network closed: reads return 0 once the buffered ciphertext is consumed.</summary>
@@ -171,7 +164,7 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
         }
         else
         {
-            if (_recordLeft == 0) _recordLeft = RecordHeaderLength + ((_inbound[3] << 8) | _inbound[4]);
+            if (_recordLeft == 0) _recordLeft = TlsRecordFraming.RecordLength(_inbound, 0);
             available = _recordLeft;
         }
         int n = _inbound.CopyPrefixTo(destination[..Math.Min(destination.Length, available)]);

@@ -19,8 +19,9 @@ namespace ActorWss.Tls;
 /// Where the record work runs is a setting (<see cref="TlsMode"/>): inline, on the stream's own thread; or
 /// offloaded, like mapAsync with parallelism 1 per direction: a step is handed to the offload dispatcher, its
 /// result re-enters the stage through an async callback, and the order of each direction is kept. Every step takes
-/// everything available at that moment (up to <see cref="TlsSettings.MaxBatchBytes"/>), never one message at a
-/// time: while a step runs or the network is busy, input accumulates into the next batch.
+/// everything available at that moment (up to <see cref="TlsSettings.MaxBatchBytes"/>; on the decrypt side, the
+/// whole records in it), never one message at a time: while a step runs or the network is busy, input accumulates
+/// into the next batch.
 /// <para>
 /// Why one stage and not two <c>SelectAsync</c>s: TLS writes records from both directions. The handshake, alerts,
 /// session tickets and key updates come out of the decrypt side and must reach the wire in the order the session
@@ -241,23 +242,38 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
         {
             if (_decryptRunning || _failed || _peerClosed || !_plainPending.IsEmpty) return;
             bool endPending = _cipherInEnded && !_endOfInputFed;
-            if (_cipherBatch.IsEmpty && !endPending)
+            int take = endPending ? _cipherBatch.Count : WholeRecordsInBatch();
+            if (take == 0 && !endPending)
             {
                 PullCipherIfRoom();
                 return;
             }
-            var batch = TakeBatch(ref _cipherBatch);
+            var batch = Take(ref _cipherBatch, take);
             _decrypt.Input = batch;
-            _decrypt.InputEnded = endPending && _cipherBatch.IsEmpty;
-            _endOfInputFed |= _decrypt.InputEnded;
+            _decrypt.InputEnded = endPending;
+            _endOfInputFed |= endPending;
             Run(_decrypt, batch.Count);
             PullCipherIfRoom(); // read ahead into the next batch while this one is being decrypted
+        }
+
+        /// <summary>
+        /// How much of the received ciphertext the next decrypt step takes: whole records only (a step on part of a
+        /// record would just buffer it, and offloaded that is a thread hop for nothing; a record fed one byte at a
+        /// time would cost a hop per byte), at most <see cref="TlsSettings.MaxBatchBytes"/> but at least one record.
+        /// Input that is not TLS framing at all is handed over as it is, so that the session refuses it at once.
+        /// </summary>
+        private int WholeRecordsInBatch()
+        {
+            int end = TlsRecordFraming.EndOfWholeRecords(_cipherBatch, 0, _settings.MaxBatchBytes);
+            return end >= 0 ? end : Math.Min(_cipherBatch.Count, _settings.MaxBatchBytes);
         }
 
         private void PullCipherIfRoom()
         {
             if (IsClosed(_stage._cipherIn) || HasBeenPulled(_stage._cipherIn) || _failed) return;
-            if (_cipherBatch.Count >= _settings.MaxBatchBytes || !_plainPending.IsEmpty) return;
+            if (!_plainPending.IsEmpty) return;
+            // A full batch waits for the decrypt step, unless it does not hold a whole record yet.
+            if (_cipherBatch.Count >= _settings.MaxBatchBytes && WholeRecordsInBatch() > 0) return;
             Pull(_stage._cipherIn);
         }
 
@@ -306,7 +322,7 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
             {
                 if (!_plainBatch.IsEmpty)
                 {
-                    var batch = TakeBatch(ref _plainBatch);
+                    var batch = Take(ref _plainBatch, _settings.MaxBatchBytes);
                     _encrypt.Input = batch;
                     _encrypt.Shutdown = false;
                     Run(_encrypt, batch.Count);
@@ -364,17 +380,17 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
 
         // ---- steps, handshake, failure ------------------------------------------------------------------------
 
-        /// <summary>Everything accumulated, up to <see cref="TlsSettings.MaxBatchBytes"/>; the rest stays for the next step.</summary>
-        private ByteString TakeBatch(ref ByteString accumulated)
+        /// <summary>The first <paramref name="count"/> bytes accumulated; the rest stays for the next step.</summary>
+        private static ByteString Take(ref ByteString accumulated, int count)
         {
             var batch = accumulated;
-            if (batch.Count <= _settings.MaxBatchBytes)
+            if (count >= batch.Count)
             {
                 accumulated = ByteString.Empty;
                 return batch;
             }
-            accumulated = batch.Slice(_settings.MaxBatchBytes);
-            return batch.Slice(0, _settings.MaxBatchBytes);
+            accumulated = batch.Slice(count);
+            return batch.Slice(0, count);
         }
 
         private void Run(Step step, int bytes)
