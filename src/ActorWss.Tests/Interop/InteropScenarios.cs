@@ -25,6 +25,22 @@ public abstract class InteropScenarios(ITestOutputHelper output, ServerMode mode
     }
 
     [SkippableFact]
+    public async Task Autobahn_python_passes_its_echo_and_violation_checks()
+    {
+        var missing = await Prerequisites.EnsureAsync(
+            async () => await Prerequisites.RunAsync("/usr/bin/python3", "-c \"import autobahn.asyncio.websocket\"") == 0, "python3-autobahn");
+        Skip.If(missing is not null, missing);
+        var server = await StartServerAsync();
+
+        var lines = new List<string>();
+        int exit = await Prerequisites.RunAsync("/usr/bin/python3",
+            $"{Path.Combine(AppContext.BaseDirectory, "Interop", "autobahn_client.py")} {UrlOf(server)}", output: Collect(lines));
+
+        Assert.True(exit == 0, string.Join('\n', lines));
+        Assert.Contains("ALL OK", lines);
+    }
+
+    [SkippableFact]
     public async Task Gorilla_websocket_passes_its_echo_checks()
     {
         var client = await GorillaClient.BuildAsync(_output);
