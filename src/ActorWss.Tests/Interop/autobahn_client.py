@@ -50,8 +50,11 @@ async def connect(url: str, **options) -> Client:
     parsed = urlparse(url)
     factory = WebSocketClientFactory(url)
     factory.protocol = Client
-    # No size limits on our side; strict checks of everything the server sends stay on (the defaults).
-    factory.setProtocolOptions(maxFramePayloadSize=0, maxMessagePayloadSize=0, **options)
+    # No size limits on our side; strict checks of everything the server sends stay on (the defaults). Autobahn's
+    # own timeouts (5 s to open; 1 s for the closing handshake and for the server to drop TCP, after which it calls
+    # the close unclean) are for live peers, not for a test machine that may be busy: generous ones here.
+    factory.setProtocolOptions(maxFramePayloadSize=0, maxMessagePayloadSize=0, openHandshakeTimeout=30,
+                               closeHandshakeTimeout=30, serverConnectionDropTimeout=30, **options)
     context = None
     if parsed.scheme == "wss":
         context = ssl.create_default_context()
