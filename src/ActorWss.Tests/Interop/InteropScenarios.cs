@@ -9,32 +9,24 @@ public abstract class InteropScenarios(ITestOutputHelper output, ServerMode mode
     private readonly ITestOutputHelper _output = output;
 
     [SkippableFact]
-    public async Task Python_websockets_passes_its_echo_checks()
-    {
-        var missing = await Prerequisites.EnsureAsync(
-            async () => await Prerequisites.RunAsync("/usr/bin/python3", "-c \"import websockets\"") == 0, "python3-websockets");
-        Skip.If(missing is not null, missing);
-        var server = await StartServerAsync();
-
-        var lines = new List<string>();
-        int exit = await Prerequisites.RunAsync("/usr/bin/python3",
-            $"{Path.Combine(AppContext.BaseDirectory, "Interop", "python_echo_client.py")} {UrlOf(server)}", output: Collect(lines));
-
-        Assert.True(exit == 0, string.Join('\n', lines));
-        Assert.Contains("ALL OK", lines);
-    }
+    public Task Python_websockets_passes_its_echo_checks() =>
+        RunPythonClientAsync("python_echo_client.py", module: "websockets", package: "python3-websockets");
 
     [SkippableFact]
-    public async Task Autobahn_python_passes_its_echo_and_violation_checks()
+    public Task Autobahn_python_passes_its_echo_and_violation_checks() =>
+        RunPythonClientAsync("autobahn_client.py", module: "autobahn.asyncio.websocket", package: "python3-autobahn");
+
+    /// <summary>Runs a client script from Interop/ against a fresh server; it prints "ALL OK" and exits 0 when every check passed.</summary>
+    private async Task RunPythonClientAsync(string script, string module, string package)
     {
         var missing = await Prerequisites.EnsureAsync(
-            async () => await Prerequisites.RunAsync("/usr/bin/python3", "-c \"import autobahn.asyncio.websocket\"") == 0, "python3-autobahn");
+            async () => await Prerequisites.RunAsync("/usr/bin/python3", $"-c \"import {module}\"") == 0, package);
         Skip.If(missing is not null, missing);
         var server = await StartServerAsync();
 
         var lines = new List<string>();
         int exit = await Prerequisites.RunAsync("/usr/bin/python3",
-            $"{Path.Combine(AppContext.BaseDirectory, "Interop", "autobahn_client.py")} {UrlOf(server)}", output: Collect(lines));
+            $"{Path.Combine(AppContext.BaseDirectory, "Interop", script)} {UrlOf(server)}", output: Collect(lines));
 
         Assert.True(exit == 0, string.Join('\n', lines));
         Assert.Contains("ALL OK", lines);
