@@ -22,3 +22,19 @@ public static class ByteStringExtensions
     /// <summary>The bytes as one span: no copy when the ByteString is a single segment (the common case).</summary>
     public static ReadOnlySpan<byte> AsContiguousSpan(this ByteString source) => source.ToReadOnlySpan();
 }
+
+/// <summary>Making <see cref="ByteString"/>s.</summary>
+public static class ByteStrings
+{
+    /// <summary>
+    /// A ByteString over a copy of <paramref name="source"/>. The array is not zeroed first (it is overwritten at
+    /// once): for payload-sized copies on the hot path, the zeroing was as costly as the copy.
+    /// </summary>
+    public static ByteString CopyOf(ReadOnlySpan<byte> source)
+    {
+        if (source.IsEmpty) return ByteString.Empty;
+        var copy = GC.AllocateUninitializedArray<byte>(source.Length);
+        source.CopyTo(copy);
+        return ByteString.FromBytes(copy);
+    }
+}

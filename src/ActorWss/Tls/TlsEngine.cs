@@ -87,7 +87,7 @@ internal sealed class TlsEngine : IDisposable
                     break;
                 }
                 mayHaveMore = n == _plaintext!.Length;
-                var chunk = ByteString.CopyFrom(_plaintext, 0, n);
+                var chunk = ByteStrings.CopyOf(_plaintext.AsSpan(0, n));
                 plaintext = plaintext.IsEmpty ? chunk : plaintext.Concat(chunk);
             }
             if (!_readOutstanding && _plaintext is not null)

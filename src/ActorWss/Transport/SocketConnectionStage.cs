@@ -115,7 +115,7 @@ internal sealed class SocketConnectionStage(Socket socket, int receiveBufferByte
                 if (IsClosed(_stage._in) && !_sending) Close();
                 return;
             }
-            Push(_stage._out, ByteString.CopyFrom(_receiveBuffer, 0, result.Bytes));
+            Push(_stage._out, ByteStrings.CopyOf(_receiveBuffer.AsSpan(0, result.Bytes)));
         }
 
         // ---- send ---------------------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ public sealed class FrameParser
         ByteString data;
         if (_masked)
         {
-            var unmasked = new byte[count];
+            var unmasked = GC.AllocateUninitializedArray<byte>(count); // every byte is written below
             if (_buffer.IsCompact)
             {
                 _maskPhase = Masking.Apply(_buffer.ToReadOnlySpan()[..count], unmasked, _maskKey, _maskPhase);

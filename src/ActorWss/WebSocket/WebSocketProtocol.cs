@@ -301,7 +301,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         {
             if (parts.Count == 0) return ByteString.Empty;
             if (parts.Count == 1) return parts[0];
-            var joined = new byte[length];
+            var joined = GC.AllocateUninitializedArray<byte>((int)length); // every byte is written below
             int offset = 0;
             foreach (var part in parts) offset += part.CopyPrefixTo(joined.AsSpan(offset));
             return ByteString.FromBytes(joined);
