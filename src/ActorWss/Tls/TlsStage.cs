@@ -130,6 +130,7 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
 
         // Decrypt direction.
         private ByteString _cipherBatch = ByteString.Empty;  // received, not yet decrypted
+        private int _cipherNeeded;                           // _cipherBatch holds no whole record below this size
         private ByteString _plainPending = ByteString.Empty; // decrypted, waiting for the layer above
         private bool _decryptRunning;
         private bool _cipherInEnded;
@@ -264,8 +265,15 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
         /// </summary>
         private int WholeRecordsInBatch()
         {
+            // A record arriving in many small pieces is not rescanned for each piece: only once its header, and then all
+            // of it, can be there (the rope's indexer is not O(1), so rescanning would be quadratic in the pieces).
+            if (_cipherBatch.Count < _cipherNeeded) return 0;
             int end = TlsRecordFraming.EndOfWholeRecords(_cipherBatch, 0, _settings.MaxBatchBytes);
-            return end >= 0 ? end : Math.Min(_cipherBatch.Count, _settings.MaxBatchBytes);
+            if (end < 0) return Math.Min(_cipherBatch.Count, _settings.MaxBatchBytes);
+            _cipherNeeded = end > 0 ? 0
+                : _cipherBatch.Count < TlsRecordFraming.HeaderLength ? TlsRecordFraming.HeaderLength
+                : TlsRecordFraming.RecordLength(_cipherBatch, 0);
+            return end;
         }
 
         private void PullCipherIfRoom()
