@@ -15,9 +15,12 @@ internal readonly record struct DecryptResult(ByteString Plaintext, bool Closed)
 /// returns without blocking: input is fed, whatever can be decrypted is returned, and ciphertext to send
 /// (handshake messages, records, alerts) is collected for <see cref="TakeCiphertext"/>.
 /// <para>
-/// Threading: one decrypt step and one encrypt step may run at the same time (SslStream allows one reader and one
-/// writer); two steps of the same direction never overlap (the stage guarantees it). Disposal waits for a step in
-/// progress on another thread to finish.
+/// Threading: a decrypt step and an encrypt step may be in flight on two threads at once (offload mode), but their
+/// work on the session is serialized by a lock. OpenSSL's SSL object must not be used by two threads at once, and
+/// SslStream does not serialize every call: close_notify (SSL_shutdown) is not locked against a concurrent read, and
+/// a close racing a read is how every offloaded connection ends. The lock is uncontended but for that overlap. Two
+/// steps of the same direction never overlap (the stage guarantees it). Disposal waits for a step in progress on
+/// another thread to finish.
 /// </para>
 /// </summary>
 internal sealed class TlsEngine : IDisposable
@@ -32,6 +35,7 @@ internal sealed class TlsEngine : IDisposable
     private ValueTask<int> _read;
     private bool _readOutstanding;
     private bool _closed;
+    private readonly Lock _session = new(); // held by every call into the SslStream after the handshake started
     private int _activeSteps;
     private int _disposeRequested;
     private int _disposed;
@@ -41,7 +45,19 @@ internal sealed class TlsEngine : IDisposable
     /// <summary>Completes when the handshake is done; faults when it failed.</summary>
     public Task Handshake => _handshake ?? throw new InvalidOperationException("handshake not started");
 
-    public SslStream Session => _ssl;
+    /// <summary>What the completed handshake negotiated.</summary>
+    public TlsEstablished Describe(TimeSpan handshakeTime)
+    {
+        lock (_session)
+        {
+            return new TlsEstablished(
+                _ssl.SslProtocol,
+                _ssl.NegotiatedCipherSuite,
+                _ssl.NegotiatedApplicationProtocol.Protocol.IsEmpty ? null : _ssl.NegotiatedApplicationProtocol.ToString(),
+                handshakeTime,
+                _ssl.RemoteCertificate?.Subject);
+        }
+    }
 
     /// <summary>Starts the server handshake; it advances as ciphertext is fed to <see cref="Decrypt"/>.</summary>
     public void StartHandshake(SslServerAuthenticationOptions options) =>
@@ -156,12 +172,22 @@ internal sealed class TlsEngine : IDisposable
     private void Enter()
     {
         Interlocked.Increment(ref _activeSteps);
-        if (Volatile.Read(ref _disposeRequested) == 0) return;
-        Exit();
+        if (Volatile.Read(ref _disposeRequested) == 0)
+        {
+            _session.Enter();
+            return;
+        }
+        Leave();
         throw new ObjectDisposedException(nameof(TlsEngine));
     }
 
     private void Exit()
+    {
+        _session.Exit();
+        Leave();
+    }
+
+    private void Leave()
     {
         if (Interlocked.Decrement(ref _activeSteps) == 0 && Volatile.Read(ref _disposeRequested) == 1) DisposeNow();
     }
@@ -169,8 +195,11 @@ internal sealed class TlsEngine : IDisposable
     private void DisposeNow()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        _transport.CompleteInput(); // lets a pending read end
-        try { _ssl.Dispose(); }
-        catch (Exception) { /* a session torn down mid-record has nothing left worth reporting */ }
+        lock (_session)
+        {
+            _transport.CompleteInput(); // lets a pending read end
+            try { _ssl.Dispose(); }
+            catch (Exception) { /* a session torn down mid-record has nothing left worth reporting */ }
+        }
     }
 }

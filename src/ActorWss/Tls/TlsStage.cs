@@ -444,13 +444,7 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
             if (_handshakeDone || !Engine.Handshake.IsCompletedSuccessfully) return;
             _handshakeDone = true;
             CancelTimer(HandshakeTimer);
-            var session = Engine.Session;
-            var established = new TlsEstablished(
-                session.SslProtocol,
-                session.NegotiatedCipherSuite,
-                session.NegotiatedApplicationProtocol.Protocol.IsEmpty ? null : session.NegotiatedApplicationProtocol.ToString(),
-                Stopwatch.GetElapsedTime(_started),
-                session.RemoteCertificate?.Subject);
+            var established = Engine.Describe(Stopwatch.GetElapsedTime(_started));
             _outcome.TrySetResult(established);
             Observer?.OnHandshake(established);
             TryEncrypt();
