@@ -19,8 +19,8 @@ namespace ActorWss.Tls;
 /// </para>
 /// <para>
 /// Threading: one reader (the decrypt side: <see cref="Feed"/>, <see cref="CompleteInput"/> and SslStream's reads)
-/// and any writers; the outbound queue is locked because in offload mode the decrypt side (handshake messages,
-/// alerts) and the encrypt side may write at the same time.
+/// and any writers; the outbound queue is locked because the stage drains it on its own thread while an offloaded
+/// step may be writing to it on another.
 /// </para>
 /// </summary>
 internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>

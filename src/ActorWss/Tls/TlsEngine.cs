@@ -18,9 +18,9 @@ internal readonly record struct DecryptResult(ByteString Plaintext, bool Closed)
 /// Threading: a decrypt step and an encrypt step may be in flight on two threads at once (offload mode), but their
 /// work on the session is serialized by a lock. OpenSSL's SSL object must not be used by two threads at once, and
 /// SslStream does not serialize every call: close_notify (SSL_shutdown) is not locked against a concurrent read, and
-/// a close racing a read is how every offloaded connection ends. The lock is uncontended but for that overlap. Two
-/// steps of the same direction never overlap (the stage guarantees it). Disposal waits for a step in progress on
-/// another thread to finish.
+/// a close racing a read is how every offloaded connection ends. The lock is contended only when both directions of
+/// one connection are busy at the same moment. Two steps of the same direction never overlap (the stage guarantees
+/// it). Disposal waits for a step in progress on another thread to finish.
 /// </para>
 /// </summary>
 internal sealed class TlsEngine : IDisposable
