@@ -20,7 +20,7 @@ internal readonly record struct DecryptResult(ByteString Plaintext, bool Closed)
 /// SslStream does not serialize every call: close_notify (SSL_shutdown) is not locked against a concurrent read, and
 /// a close racing a read is how every offloaded connection ends. The lock is contended only when both directions of
 /// one connection are busy at the same moment. Two steps of the same direction never overlap (the stage guarantees
-/// it). Disposal waits for a step in progress on another thread to finish.
+/// it). Disposal takes the same lock, so it waits for a step in progress on another thread to finish.
 /// </para>
 /// </summary>
 internal sealed class TlsEngine : IDisposable
@@ -36,9 +36,7 @@ internal sealed class TlsEngine : IDisposable
     private bool _readOutstanding;
     private bool _closed;
     private readonly Lock _session = new(); // held by every call into the SslStream after the handshake started
-    private int _activeSteps;
-    private int _disposeRequested;
-    private int _disposed;
+    private bool _disposed;
 
     public TlsEngine() => _ssl = new SslStream(_transport, leaveInnerStreamOpen: true);
 
@@ -162,44 +160,27 @@ internal sealed class TlsEngine : IDisposable
 
     public bool HasCiphertext => _transport.HasOutbound;
 
-    /// <summary>Disposes now, or when the step running on another thread ends.</summary>
+    /// <summary>Disposes the session; a step running on another thread finishes first (it holds the lock).</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposeRequested, 1) == 1) return;
-        if (Volatile.Read(ref _activeSteps) == 0) DisposeNow();
-    }
-
-    private void Enter()
-    {
-        Interlocked.Increment(ref _activeSteps);
-        if (Volatile.Read(ref _disposeRequested) == 0)
-        {
-            _session.Enter();
-            return;
-        }
-        Leave();
-        throw new ObjectDisposedException(nameof(TlsEngine));
-    }
-
-    private void Exit()
-    {
-        _session.Exit();
-        Leave();
-    }
-
-    private void Leave()
-    {
-        if (Interlocked.Decrement(ref _activeSteps) == 0 && Volatile.Read(ref _disposeRequested) == 1) DisposeNow();
-    }
-
-    private void DisposeNow()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         lock (_session)
         {
+            if (_disposed) return;
+            _disposed = true;
             _transport.CompleteInput(); // lets a pending read end
             try { _ssl.Dispose(); }
             catch (Exception) { /* a session torn down mid-record has nothing left worth reporting */ }
         }
     }
+
+    /// <summary>Takes the session for one step; a step that comes after disposal (still queued for offload) is refused.</summary>
+    private void Enter()
+    {
+        _session.Enter();
+        if (!_disposed) return;
+        _session.Exit();
+        throw new ObjectDisposedException(nameof(TlsEngine));
+    }
+
+    private void Exit() => _session.Exit();
 }
