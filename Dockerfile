@@ -8,12 +8,14 @@ WORKDIR /src
 # The project files alone first: the restore layer is reused until a package or project reference changes.
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/ActorWss/ActorWss.csproj src/ActorWss/
+COPY src/ActorWss.Server/ActorWss.Server.csproj src/ActorWss.Server/
 COPY src/ActorWss.Bench/ActorWss.Bench.csproj src/ActorWss.Bench/
 RUN dotnet restore src/ActorWss.Bench/ActorWss.Bench.csproj
 COPY src/ActorWss/ src/ActorWss/
+COPY src/ActorWss.Server/ src/ActorWss.Server/
 
 FROM restore AS publish
-RUN dotnet publish src/ActorWss -c Release -o /app --no-restore
+RUN dotnet publish src/ActorWss.Server -c Release -o /app --no-restore
 
 FROM restore AS publish-bench
 COPY src/ActorWss.Bench/ src/ActorWss.Bench/
@@ -44,5 +46,5 @@ USER 10001:10001
 EXPOSE 9090 9443
 # The check reads the same config and environment as the server; ports changed with --set are not seen by it
 # (change them with ACTORWSS_WS_PORT / ACTORWSS_WSS_PORT instead).
-HEALTHCHECK --interval=10s --timeout=8s --start-period=15s --retries=3 CMD ["dotnet", "ActorWss.dll", "--health-check"]
-ENTRYPOINT ["dotnet", "ActorWss.dll"]
+HEALTHCHECK --interval=10s --timeout=8s --start-period=15s --retries=3 CMD ["dotnet", "ActorWss.Server.dll", "--health-check"]
+ENTRYPOINT ["dotnet", "ActorWss.Server.dll"]

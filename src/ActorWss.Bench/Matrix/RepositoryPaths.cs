@@ -20,7 +20,7 @@ public sealed record RepositoryPaths(string Root)
         {
             var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}",
                 StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(Root, "src", "ActorWss", "bin", configuration, "net10.0", "ActorWss.dll");
+            return Path.Combine(Root, "src", "ActorWss.Server", "bin", configuration, "net10.0", "ActorWss.Server.dll");
         }
     }
 

@@ -5,7 +5,7 @@ namespace ActorWss.Bench.Matrix;
 
 /// <summary>
 /// A server under test as a separate process (optionally pinned with taskset), started from this binary's folder:
-/// ActorWss.dll, or this bench in its <c>kestrel</c> role. Waits for its "Listening on" lines; stops it with SIGTERM.
+/// ActorWss.Server.dll, or this bench in its <c>kestrel</c> role. Waits for its "Listening on" lines; stops it with SIGTERM.
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {

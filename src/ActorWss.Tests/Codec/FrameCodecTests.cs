@@ -427,16 +427,16 @@ public class FrameCodecTests
     }
 
     [Theory]
-    [InlineData(Opcode.Text, true, 0x81)]
-    [InlineData(Opcode.Text, false, 0x01)]
-    [InlineData(Opcode.Continuation, true, 0x80)]
-    [InlineData(Opcode.Continuation, false, 0x00)]
-    [InlineData(Opcode.Close, true, 0x88)]
-    [InlineData(Opcode.Ping, true, 0x89)]
-    [InlineData(Opcode.Pong, true, 0x8A)]
-    public void Render_puts_the_fin_bit_and_opcode_in_the_first_byte(Opcode opcode, bool fin, byte expected)
+    [InlineData((byte)Opcode.Text, true, 0x81)]
+    [InlineData((byte)Opcode.Text, false, 0x01)]
+    [InlineData((byte)Opcode.Continuation, true, 0x80)]
+    [InlineData((byte)Opcode.Continuation, false, 0x00)]
+    [InlineData((byte)Opcode.Close, true, 0x88)]
+    [InlineData((byte)Opcode.Ping, true, 0x89)]
+    [InlineData((byte)Opcode.Pong, true, 0x8A)]
+    public void Render_puts_the_fin_bit_and_opcode_in_the_first_byte(byte opcode, bool fin, byte expected)
     {
-        var rendered = FrameRenderer.Render(new OutboundFrame(opcode, ByteString.FromBytes([1, 2]), fin)).ToArray();
+        var rendered = FrameRenderer.Render(new OutboundFrame((Opcode)opcode, ByteString.FromBytes([1, 2]), fin)).ToArray();
 
         Assert.Equal(new byte[] { expected, 0x02, 1, 2 }, rendered);
     }
@@ -476,23 +476,23 @@ public class FrameCodecTests
         Assert.Equal(expected, FrameRenderer.HeaderLength(payloadLength));
 
     [Theory]
-    [InlineData(Opcode.Text, true, 0)]
-    [InlineData(Opcode.Binary, false, 125)]
-    [InlineData(Opcode.Continuation, true, 126)]
-    [InlineData(Opcode.Ping, true, 125)]
-    [InlineData(Opcode.Close, true, 2)]
-    [InlineData(Opcode.Binary, true, 65_535)]
-    [InlineData(Opcode.Binary, true, 65_536)]
-    [InlineData(Opcode.Text, false, FrameRenderer.CopyThreshold + 1)]
-    public void A_rendered_frame_parses_back_to_the_same_frame(Opcode opcode, bool fin, int length)
+    [InlineData((byte)Opcode.Text, true, 0)]
+    [InlineData((byte)Opcode.Binary, false, 125)]
+    [InlineData((byte)Opcode.Continuation, true, 126)]
+    [InlineData((byte)Opcode.Ping, true, 125)]
+    [InlineData((byte)Opcode.Close, true, 2)]
+    [InlineData((byte)Opcode.Binary, true, 65_535)]
+    [InlineData((byte)Opcode.Binary, true, 65_536)]
+    [InlineData((byte)Opcode.Text, false, FrameRenderer.CopyThreshold + 1)]
+    public void A_rendered_frame_parses_back_to_the_same_frame(byte opcode, bool fin, int length)
     {
         var payload = Payload(length);
         var parser = new FrameParser();
 
-        parser.Feed(FrameRenderer.Render(new OutboundFrame(opcode, ByteString.FromBytes(payload), fin)));
+        parser.Feed(FrameRenderer.Render(new OutboundFrame((Opcode)opcode, ByteString.FromBytes(payload), fin)));
 
         var frame = Assert.Single(Reassemble(ReadAll(parser)));
-        Assert.Equal(new FrameHeader(opcode, fin, Rsv: 0, Masked: false, MaskKey: 0, length), frame.Header);
+        Assert.Equal(new FrameHeader((Opcode)opcode, fin, Rsv: 0, Masked: false, MaskKey: 0, length), frame.Header);
         Assert.Equal(payload, frame.Payload);
     }
 }

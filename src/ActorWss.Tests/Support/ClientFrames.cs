@@ -4,7 +4,7 @@ using ActorWss.WebSocket;
 namespace ActorWss.Tests.Support;
 
 /// <summary>Builds client frames byte by byte (§5.2), including the malformed ones a real client would never send.</summary>
-public static class ClientFrames
+internal static class ClientFrames
 {
     public static readonly byte[] DefaultMaskKey = [0x37, 0xFA, 0x21, 0x3D];
 

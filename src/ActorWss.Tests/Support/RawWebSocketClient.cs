@@ -9,7 +9,7 @@ using ActorWss.WebSocket;
 namespace ActorWss.Tests.Support;
 
 /// <summary>A frame as the server sent it.</summary>
-public sealed record ReceivedFrame(Opcode Opcode, bool Fin, byte Rsv, bool Masked, byte[] Payload)
+internal sealed record ReceivedFrame(Opcode Opcode, bool Fin, byte Rsv, bool Masked, byte[] Payload)
 {
     public ushort? CloseCode => Opcode == Opcode.Close && Payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(Payload) : null;
 
@@ -17,7 +17,7 @@ public sealed record ReceivedFrame(Opcode Opcode, bool Fin, byte Rsv, bool Maske
 }
 
 /// <summary>An HTTP response head as the server sent it.</summary>
-public sealed record ResponseHead(int Status, string StatusLine, IReadOnlyDictionary<string, string> Headers)
+internal sealed record ResponseHead(int Status, string StatusLine, IReadOnlyDictionary<string, string> Headers)
 {
     public string? this[string name] => Headers.TryGetValue(name, out var value) ? value : null;
 }
@@ -26,7 +26,7 @@ public sealed record ResponseHead(int Status, string StatusLine, IReadOnlyDictio
 /// A WebSocket client on a raw socket (optionally TLS): it writes exactly the bytes a test gives it, and reads
 /// frames and HTTP heads without interpreting them, so tests can send what real clients never would.
 /// </summary>
-public sealed class RawWebSocketClient : IAsyncDisposable
+internal sealed class RawWebSocketClient : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
     public const string SampleKey = "dGhlIHNhbXBsZSBub25jZQ==";

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace ActorWss.Tests.Support;
 
-/// <summary>The real server binary (ActorWss.dll next to the tests) in a child process, with its output captured.</summary>
+/// <summary>The real server binary (ActorWss.Server.dll, the ready-made server) in a child process, with its output captured.</summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -32,7 +32,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         get
         {
             var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(RepositoryRoot, "src", "ActorWss", "bin", configuration, "net10.0", "ActorWss.dll");
+            return Path.Combine(RepositoryRoot, "src", "ActorWss.Server", "bin", configuration, "net10.0", "ActorWss.Server.dll");
         }
     }
 

@@ -66,13 +66,13 @@ public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode =
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Starts a server with the scenario's listener on port 0 plus the given <c>key=value</c> overrides.</summary>
-    protected async Task<ActorWssServer> StartServerAsync(params string[] overrides)
+    private protected async Task<ActorWssServer> StartServerAsync(params string[] overrides)
     {
         var config = ConfigLoader.ParseOverrides([.. ModeSettings(mode), .. overrides]);
         return await ActorWssServer.StartAsync(Sys, SettingsParser.Parse(config));
     }
 
-    protected static Uri UrlOf(ActorWssServer server) => server.Listeners[0].Url;
+    private protected static Uri UrlOf(ActorWssServer server) => server.Listeners[0].Url;
 
     protected static async Task<ClientWebSocket> ConnectClientAsync(Uri url, Action<ClientWebSocketOptions>? configure = null)
     {
@@ -99,7 +99,7 @@ public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode =
     }
 
     /// <summary>The server answers a fresh connection: bad input on another connection did not hurt it.</summary>
-    protected static async Task AssertServerStillEchoesAsync(ActorWssServer server)
+    private protected static async Task AssertServerStillEchoesAsync(ActorWssServer server)
     {
         await using var client = await RawWebSocketClient.OpenAsync(UrlOf(server));
         await client.SendTextAsync("still serving");
@@ -112,7 +112,7 @@ public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode =
     /// §7.1.7: the server fails the connection with <paramref name="code"/>: its Close frame carries the code, and it
     /// closes TCP after it.
     /// </summary>
-    protected static async Task AssertFailedWithAsync(RawWebSocketClient client, ushort code)
+    private protected static async Task AssertFailedWithAsync(RawWebSocketClient client, ushort code)
     {
         var close = await client.ReadCloseAsync();
         Assert.Equal(code, close.CloseCode);

@@ -14,6 +14,13 @@ using Xunit.Abstractions;
 
 namespace ActorWss.Tests.Tls;
 
+/// <summary>The TLS modes under test, as a public type for theory parameters (the library's <c>TlsMode</c> is internal).</summary>
+public enum StageMode
+{
+    Inline = TlsMode.Inline,
+    Offload = TlsMode.Offload,
+}
+
 /// <summary>
 /// The TLS BidiFlow alone: its ciphertext side is joined, through in-memory pipes, to a client
 /// <see cref="SslStream"/>; its plaintext side to stream probes.
@@ -76,14 +83,14 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
         public void OnSessionError(string reason) { }
     }
 
-    private TlsServerContext Context(TlsMode mode) => TlsServerContext.Create(
-        new TlsSettings(mode, "actorwss.tls.offload-dispatcher", 16 * 1024, 64 * 1024,
+    private TlsServerContext Context(StageMode mode) => TlsServerContext.Create(
+        new TlsSettings((TlsMode)mode, "actorwss.tls.offload-dispatcher", 16 * 1024, 64 * 1024,
             new CertificateSettings(Path.Combine(CertificateFolder.Value, "cert.pem"), Path.Combine(CertificateFolder.Value, "key.pem"), null),
             DevCertificate: true, HandshakeTimeout: TimeSpan.FromSeconds(10), ClientCertificateMode.None, null),
         Sys, "test");
 
     /// <summary>Runs the TLS stage between a client SslStream and plaintext probes, and completes the client handshake.</summary>
-    private async Task<Connection> ConnectAsync(TlsMode mode, SslProtocols protocol = SslProtocols.Tls13, int chunkSize = 8192,
+    private async Task<Connection> ConnectAsync(StageMode mode, SslProtocols protocol = SslProtocols.Tls13, int chunkSize = 8192,
         ITlsObserver? observer = null)
     {
         var toServer = new Pipe();
@@ -116,17 +123,17 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
         return new Connection { Client = client, PlainOut = plainOut, PlainIn = plainIn, Outcome = session.Handshake, ClientTransport = transport };
     }
 
-    public static TheoryData<TlsMode, SslProtocols> ModesAndVersions => new()
+    public static TheoryData<StageMode, SslProtocols> ModesAndVersions => new()
     {
-        { TlsMode.Inline, SslProtocols.Tls13 },
-        { TlsMode.Inline, SslProtocols.Tls12 },
-        { TlsMode.Offload, SslProtocols.Tls13 },
-        { TlsMode.Offload, SslProtocols.Tls12 },
+        { StageMode.Inline, SslProtocols.Tls13 },
+        { StageMode.Inline, SslProtocols.Tls12 },
+        { StageMode.Offload, SslProtocols.Tls13 },
+        { StageMode.Offload, SslProtocols.Tls12 },
     };
 
     [Theory]
     [MemberData(nameof(ModesAndVersions))]
-    public async Task The_handshake_completes_and_bytes_cross_in_both_directions(TlsMode mode, SslProtocols protocol)
+    public async Task The_handshake_completes_and_bytes_cross_in_both_directions(StageMode mode, SslProtocols protocol)
     {
         await using var c = await ConnectAsync(mode, protocol);
 
@@ -142,9 +149,9 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     }
 
     [Theory]
-    [InlineData(TlsMode.Inline)]
-    [InlineData(TlsMode.Offload)]
-    public async Task Records_fed_one_byte_at_a_time_are_reassembled(TlsMode mode)
+    [InlineData(StageMode.Inline)]
+    [InlineData(StageMode.Offload)]
+    public async Task Records_fed_one_byte_at_a_time_are_reassembled(StageMode mode)
     {
         await using var c = await ConnectAsync(mode, chunkSize: 1);
         var payload = new byte[3000];
@@ -156,9 +163,9 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     }
 
     [Theory]
-    [InlineData(TlsMode.Inline)]
-    [InlineData(TlsMode.Offload)]
-    public async Task A_record_arriving_one_byte_at_a_time_is_decrypted_in_one_step(TlsMode mode)
+    [InlineData(StageMode.Inline)]
+    [InlineData(StageMode.Offload)]
+    public async Task A_record_arriving_one_byte_at_a_time_is_decrypted_in_one_step(StageMode mode)
     {
         var recorder = new ThreadRecorder();
         await using var c = await ConnectAsync(mode, chunkSize: 1, observer: recorder);
@@ -174,9 +181,9 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     }
 
     [Theory]
-    [InlineData(TlsMode.Inline)]
-    [InlineData(TlsMode.Offload)]
-    public async Task Writes_larger_than_a_record_arrive_whole_in_both_directions(TlsMode mode)
+    [InlineData(StageMode.Inline)]
+    [InlineData(StageMode.Offload)]
+    public async Task Writes_larger_than_a_record_arrive_whole_in_both_directions(StageMode mode)
     {
         await using var c = await ConnectAsync(mode);
         var large = new byte[200 * 1024];
@@ -191,9 +198,9 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     }
 
     [Theory]
-    [InlineData(TlsMode.Inline)]
-    [InlineData(TlsMode.Offload)]
-    public async Task Completing_the_plaintext_input_sends_close_notify(TlsMode mode)
+    [InlineData(StageMode.Inline)]
+    [InlineData(StageMode.Offload)]
+    public async Task Completing_the_plaintext_input_sends_close_notify(StageMode mode)
     {
         await using var c = await ConnectAsync(mode);
 
@@ -206,9 +213,9 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     }
 
     [Theory]
-    [InlineData(TlsMode.Inline)]
-    [InlineData(TlsMode.Offload)]
-    public async Task A_close_notify_from_the_client_completes_the_plaintext_output(TlsMode mode)
+    [InlineData(StageMode.Inline)]
+    [InlineData(StageMode.Offload)]
+    public async Task A_close_notify_from_the_client_completes_the_plaintext_output(StageMode mode)
     {
         await using var c = await ConnectAsync(mode);
         await c.Client.WriteAsync("bye"u8.ToArray());
@@ -221,9 +228,9 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     }
 
     [Theory]
-    [InlineData(TlsMode.Inline)]
-    [InlineData(TlsMode.Offload)]
-    public async Task Without_demand_for_plaintext_the_stage_stops_reading_ciphertext(TlsMode mode)
+    [InlineData(StageMode.Inline)]
+    [InlineData(StageMode.Offload)]
+    public async Task Without_demand_for_plaintext_the_stage_stops_reading_ciphertext(StageMode mode)
     {
         await using var c = await ConnectAsync(mode);
         var chunk = new byte[16 * 1024];
@@ -253,9 +260,9 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     /// dispatcher here); offloaded, on the offload dispatcher's threads.
     /// </summary>
     [Theory]
-    [InlineData(TlsMode.Inline, false, "test-stream-dispatcher_")]
-    [InlineData(TlsMode.Offload, true, "actorwss.tls.offload-dispatcher_")]
-    public async Task Record_work_runs_where_the_mode_says(TlsMode mode, bool offloaded, string threadPrefix)
+    [InlineData(StageMode.Inline, false, "test-stream-dispatcher_")]
+    [InlineData(StageMode.Offload, true, "actorwss.tls.offload-dispatcher_")]
+    public async Task Record_work_runs_where_the_mode_says(StageMode mode, bool offloaded, string threadPrefix)
     {
         var recorder = new ThreadRecorder();
         await using var c = await ConnectAsync(mode, observer: recorder);
@@ -286,7 +293,7 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
         int rounds = int.TryParse(Environment.GetEnvironmentVariable("ACTORWSS_TLS_RACE_ROUNDS"), out var r) ? r : 300;
         for (int round = 0; round < rounds; round++)
         {
-            await using var c = await ConnectAsync(TlsMode.Offload);
+            await using var c = await ConnectAsync(StageMode.Offload);
             c.PlainOut.Request(long.MaxValue);
             var sending = Task.Run(async () =>
             {

@@ -3,7 +3,7 @@ using Akka.IO;
 namespace ActorWss.Buffers;
 
 /// <summary>Span access to <see cref="ByteString"/>s: free for a single segment, one copy for a rope.</summary>
-public static class ByteStringExtensions
+internal static class ByteStringExtensions
 {
     /// <summary>Copies the first min(Count, destination.Length) bytes into <paramref name="destination"/>; returns that count.</summary>
     public static int CopyPrefixTo(this ByteString source, Span<byte> destination)
@@ -24,7 +24,7 @@ public static class ByteStringExtensions
 }
 
 /// <summary>Making <see cref="ByteString"/>s.</summary>
-public static class ByteStrings
+internal static class ByteStrings
 {
     /// <summary>
     /// A ByteString over a copy of <paramref name="source"/>. The array is not zeroed first (it is overwritten at

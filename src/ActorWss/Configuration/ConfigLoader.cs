@@ -9,7 +9,7 @@ namespace ActorWss.Configuration;
 /// Builds the HOCON the server runs with: the config file, environment overrides written in it as
 /// <c>key = ${?ENV_VAR}</c>, and command-line <c>--set key=value</c> overrides on top.
 /// </summary>
-public static partial class ConfigLoader
+internal static partial class ConfigLoader
 {
     public static Config Load(string path, IEnumerable<string> overrides, Func<string, string?>? environment = null)
     {

@@ -10,7 +10,7 @@ namespace ActorWss.Configuration;
 /// kept here rather than merged with Akka.NET's <c>Config.WithFallback</c>, which fails on sections taken out of a
 /// merged configuration.
 /// </summary>
-public sealed class ConfigReader(Config config, string path, ConfigReader? fallback = null)
+internal sealed class ConfigReader(Config config, string path, ConfigReader? fallback = null)
 {
     private readonly Config _config = config;
     private readonly ConfigReader? _fallback = fallback;

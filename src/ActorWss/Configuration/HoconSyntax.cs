@@ -8,7 +8,7 @@ namespace ActorWss.Configuration;
 /// outside strings, and lines that are neither a setting, an include, nor part of a list or object. A key may
 /// have its <c>{</c> on the next line, and a value may follow its <c>=</c> on the next line.
 /// </summary>
-public static class HoconSyntax
+internal static class HoconSyntax
 {
     public static void Validate(string text, string source)
     {

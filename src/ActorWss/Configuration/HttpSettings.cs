@@ -6,7 +6,7 @@ namespace ActorWss.Configuration;
 /// <param name="LingerTimeout">After an HTTP answer, how long to read and discard input while the client closes.</param>
 /// <param name="AllowedOrigins">Empty: any Origin. Otherwise the origins allowed to open WebSockets ("*": all); others get 403.</param>
 /// <param name="BrowserPage">Serve the test page at GET /.</param>
-public sealed record HttpSettings(TimeSpan HandshakeTimeout, int MaxHeadBytes, TimeSpan LingerTimeout, IReadOnlyList<string> AllowedOrigins,
+internal sealed record HttpSettings(TimeSpan HandshakeTimeout, int MaxHeadBytes, TimeSpan LingerTimeout, IReadOnlyList<string> AllowedOrigins,
     bool BrowserPage = true)
 {
     public static HttpSettings Default { get; } = new(TimeSpan.FromSeconds(10), 8 * 1024, TimeSpan.FromSeconds(2), []);

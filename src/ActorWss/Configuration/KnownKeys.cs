@@ -7,7 +7,7 @@ namespace ActorWss.Configuration;
 /// silence and its default used. Listener sections are checked against <c>listener-defaults</c> (and their
 /// <c>tls { }</c> overrides against <c>tls</c>); the offload dispatcher section is Akka.NET's to check.
 /// </summary>
-public static class KnownKeys
+internal static class KnownKeys
 {
     public static void Check(Config merged, Config reference)
     {

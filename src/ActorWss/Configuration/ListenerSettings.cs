@@ -8,7 +8,7 @@ namespace ActorWss.Configuration;
 /// <param name="MaxConnections">Open connections allowed; one more is answered 503 and closed.</param>
 /// <param name="Tls">Null for ws://; the TLS settings of this wss:// listener.</param>
 /// <param name="Metrics">Serve GET /metrics here.</param>
-public sealed record ListenerSettings(string Name, string Host, int Port, int Backlog, int MaxConnections, TlsSettings? Tls = null,
+internal sealed record ListenerSettings(string Name, string Host, int Port, int Backlog, int MaxConnections, TlsSettings? Tls = null,
     bool Metrics = false)
 {
     public string Scheme => Tls is null ? "ws" : "wss";

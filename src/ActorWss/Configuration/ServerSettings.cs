@@ -4,7 +4,7 @@ namespace ActorWss.Configuration;
 /// <param name="Listeners">The enabled listeners.</param>
 /// <param name="Handler">The message handler every connection runs ("echo").</param>
 /// <param name="DrainTimeout">At shutdown, how long open connections get to finish their closing handshake.</param>
-public sealed record ServerSettings(
+internal sealed record ServerSettings(
     IReadOnlyList<ListenerSettings> Listeners,
     HttpSettings Http,
     WebSocketSettings WebSocket,

@@ -4,7 +4,7 @@ using Akka.Configuration;
 namespace ActorWss.Configuration;
 
 /// <summary>Parses the <c>actorwss</c> section once into immutable settings; every error names its key.</summary>
-public static class SettingsParser
+internal static class SettingsParser
 {
     private static readonly Lazy<Config> ReferenceConfig = new(() =>
     {

@@ -1,7 +1,7 @@
 namespace ActorWss.Configuration;
 
 /// <summary>Where the TLS record work (encrypt, decrypt) runs.</summary>
-public enum TlsMode
+internal enum TlsMode
 {
     /// <summary>On the connection's own stream thread, inside its fused island.</summary>
     Inline,
@@ -11,7 +11,7 @@ public enum TlsMode
     Adaptive,
 }
 
-public enum ClientCertificateMode
+internal enum ClientCertificateMode
 {
     None,
     /// <summary>Asked for; a connection without one is accepted, one that does not validate is refused.</summary>
@@ -23,7 +23,7 @@ public enum ClientCertificateMode
 /// <param name="Path">PEM certificate (chain) or .pfx/.p12 file.</param>
 /// <param name="KeyPath">PEM private key; null for PFX.</param>
 /// <param name="Password">For an encrypted key or PFX; null if none.</param>
-public sealed record CertificateSettings(string Path, string? KeyPath, string? Password)
+internal sealed record CertificateSettings(string Path, string? KeyPath, string? Password)
 {
     public bool IsPfx => Path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || Path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
 }
@@ -38,7 +38,7 @@ public sealed record CertificateSettings(string Path, string? KeyPath, string? P
 /// <param name="HandshakeTimeout">A TLS handshake must finish within this time.</param>
 /// <param name="ClientCertificates">mTLS: none, optional or required.</param>
 /// <param name="ClientCa">PEM bundle of the CAs client certificates must chain to; null: the system's trust store.</param>
-public sealed record TlsSettings(
+internal sealed record TlsSettings(
     TlsMode Mode,
     string OffloadDispatcher,
     int OffloadMinBytes,

@@ -1,6 +1,6 @@
 namespace ActorWss.Configuration;
 
-public enum TransportKind
+internal enum TransportKind
 {
     /// <summary>Stages that own their sockets (<c>Transport/SocketTransport.cs</c>).</summary>
     Socket,
@@ -14,7 +14,7 @@ public enum TransportKind
 /// Outbound bytes produced while a socket write is in flight are merged into the next write, up to this many bytes.
 /// </param>
 /// <param name="ReceiveBufferBytes">The socket transport reads up to this much at a time, per connection.</param>
-public sealed record TransportSettings(TransportKind Kind, int WriteCoalesceBytes, int ReceiveBufferBytes = 8 * 1024)
+internal sealed record TransportSettings(TransportKind Kind, int WriteCoalesceBytes, int ReceiveBufferBytes = 8 * 1024)
 {
     public static TransportSettings Default { get; } = new(TransportKind.Socket, 64 * 1024);
 }

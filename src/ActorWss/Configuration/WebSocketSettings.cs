@@ -6,7 +6,7 @@ namespace ActorWss.Configuration;
 /// <param name="IdleTimeout">Close (1001) a connection that received nothing for this long; null: never.</param>
 /// <param name="KeepAliveInterval">Send a Ping when nothing was sent for this long; null: never.</param>
 /// <param name="Subprotocols">Subprotocols offered in the handshake that this server accepts.</param>
-public sealed record WebSocketSettings(
+internal sealed record WebSocketSettings(
     long MaxMessageSize,
     TimeSpan CloseTimeout,
     TimeSpan? IdleTimeout,

@@ -5,7 +5,7 @@ using Akka.Streams.Dsl;
 namespace ActorWss.Handlers;
 
 /// <summary>Sends every message back unchanged: same type, same payload (no decoding, no copy).</summary>
-public sealed class EchoHandler : IMessageHandler
+internal sealed class EchoHandler : IMessageHandler
 {
     public static EchoHandler Instance { get; } = new();
 

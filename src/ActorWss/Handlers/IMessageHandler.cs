@@ -10,14 +10,14 @@ namespace ActorWss.Handlers;
 /// <param name="Listener">The listener's name from configuration.</param>
 /// <param name="Remote">The peer's address.</param>
 /// <param name="Handshake">Completes with the upgrade request (path, headers, subprotocol) once the handshake is done.</param>
-public sealed record ConnectionContext(string Listener, EndPoint Remote, Task<HandshakeOutcome> Handshake);
+internal sealed record ConnectionContext(string Listener, EndPoint Remote, Task<HandshakeOutcome> Handshake);
 
 /// <summary>
 /// The application end of a connection: a flow from the messages received to the messages to send. Completing
 /// the output closes the connection normally (1000); failing it closes with 1011. The flow is materialized once
 /// per connection, inside the connection's stream.
 /// </summary>
-public interface IMessageHandler
+internal interface IMessageHandler
 {
     Flow<Message, Message, NotUsed> Create(ConnectionContext context);
 }

@@ -1,7 +1,7 @@
 namespace ActorWss.Handlers;
 
 /// <summary>Maps the configured handler name (<c>actorwss.handler</c>) to its implementation.</summary>
-public static class MessageHandlers
+internal static class MessageHandlers
 {
     public static IMessageHandler Resolve(string name) => name switch
     {

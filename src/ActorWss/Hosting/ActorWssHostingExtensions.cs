@@ -1,32 +1,36 @@
 using ActorWss.Configuration;
 using ActorWss.Server;
-using Akka.Configuration;
 using Akka.Hosting;
 
 namespace ActorWss.Hosting;
 
-/// <summary>Akka.Hosting wiring: the top of the house, where configuration, actors and shutdown meet.</summary>
+/// <summary>ActorWss on Akka.Hosting: one call inside <c>services.AddAkka(...)</c>.</summary>
 public static class ActorWssHostingExtensions
 {
     /// <summary>
-    /// Starts the ActorWss listeners when the actor system starts (a bind failure fails the host start) and
-    /// registers their CoordinatedShutdown tasks. The shutdown phases get enough time for the drain.
+    /// Adds ActorWss to the actor system: when the system starts, the listeners of the <c>actorwss</c> section of its
+    /// HOCON are bound (a bind failure or an invalid setting fails the start, with an
+    /// <see cref="InvalidConfigurationException"/> naming the key). ActorWss's defaults are appended to the system's
+    /// configuration, so only what differs needs to be set. At shutdown (CoordinatedShutdown) new connections get 503,
+    /// open ones Close 1001 within <c>actorwss.shutdown.drain-timeout</c>, then the sockets close; give the host's
+    /// <c>HostOptions.ShutdownTimeout</c> more than the drain timeout.
     /// </summary>
-    public static AkkaConfigurationBuilder AddActorWss(this AkkaConfigurationBuilder builder, ServerSettings settings,
-        Action<ActorWssServer>? onStarted = null)
+    public static AkkaConfigurationBuilder AddActorWss(this AkkaConfigurationBuilder builder, Action<ActorWssBuilder>? configure = null)
     {
-        var drainSeconds = (int)Math.Ceiling(settings.DrainTimeout.TotalSeconds) + 5;
-        builder.AddHocon(ConfigurationFactory.ParseString($$"""
-            akka.coordinated-shutdown.phases {
-              service-unbind.timeout = 10s
-              service-requests-done.timeout = {{drainSeconds}}s
-            }
-            """), HoconAddMode.Prepend);
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new ActorWssBuilder();
+        configure?.Invoke(options);
+        return builder.AddActorWss(options);
+    }
+
+    internal static AkkaConfigurationBuilder AddActorWss(this AkkaConfigurationBuilder builder, ActorWssBuilder options)
+    {
+        builder.AddHocon(options.Defaults.WithFallback(SettingsParser.Reference), HoconAddMode.Append);
         return builder.WithActors(async (system, _) =>
         {
+            var settings = SettingsParser.Parse(system.Settings.Config);
             var server = await ActorWssServer.StartAsync(system, settings);
             server.RegisterCoordinatedShutdown(system);
-            onStarted?.Invoke(server);
         });
     }
 }

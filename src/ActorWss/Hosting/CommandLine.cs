@@ -1,7 +1,7 @@
 namespace ActorWss.Hosting;
 
 /// <summary>The server's command line: <c>[--config PATH] [--set key=value]...</c>.</summary>
-public sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IReadOnlyList<string> Overrides, bool Help, bool HealthCheck = false)
+internal sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IReadOnlyList<string> Overrides, bool Help, bool HealthCheck = false)
 {
     public const string DefaultConfigPath = "config/actorwss.conf";
 

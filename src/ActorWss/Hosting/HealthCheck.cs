@@ -10,7 +10,7 @@ namespace ActorWss.Hosting;
 /// preferred; over TLS without certificate checks for wss://) and exits 0 when it answers 200. For container
 /// health checks: the runtime image has no curl.
 /// </summary>
-public static class HealthCheck
+internal static class HealthCheck
 {
     public static async Task<int> RunAsync(ServerSettings settings, TimeSpan timeout)
     {

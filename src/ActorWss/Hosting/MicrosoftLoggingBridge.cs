@@ -13,7 +13,7 @@ namespace ActorWss.Hosting;
 /// that logged, up to its first level under /user or /system ("ActorWss.listener-ws", "Akka.IO-TCP"), and the
 /// text is the message alone (the timestamp and level come from the console formatter).
 /// </summary>
-public sealed class MicrosoftLoggingBridge : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+internal sealed class MicrosoftLoggingBridge : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
     private readonly ILoggerFactory _factory;
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new();

@@ -7,7 +7,7 @@ namespace ActorWss.Http;
 /// GET /: a small self-contained page that opens a WebSocket back to the server it came from (ws:// or wss://, as
 /// the page was loaded) and shows each echo with its round-trip time.
 /// </summary>
-public static class BrowserPage
+internal static class BrowserPage
 {
     /// <summary>
     /// The page's script and style are inline and it loads nothing else; its only connections are WebSockets.

@@ -1,10 +1,10 @@
 namespace ActorWss.Http;
 
 /// <summary>What to do with a complete request head: switch to WebSocket, or answer in HTTP and close.</summary>
-public abstract record HandshakeDecision;
+internal abstract record HandshakeDecision;
 
 /// <summary>Answer 101 and hand the connection to the WebSocket layers.</summary>
-public sealed record AcceptUpgrade(HttpRequest Request, string Accept, string? Subprotocol) : HandshakeDecision;
+internal sealed record AcceptUpgrade(HttpRequest Request, string Accept, string? Subprotocol) : HandshakeDecision;
 
 /// <summary>Answer with <paramref name="Response"/> and close; <paramref name="Reason"/> names the case for logs and metrics.</summary>
-public sealed record Respond(HttpResponse Response, string Reason) : HandshakeDecision;
+internal sealed record Respond(HttpResponse Response, string Reason) : HandshakeDecision;

@@ -1,13 +1,13 @@
 namespace ActorWss.Http;
 
 /// <summary>How the HTTP phase of a connection ended; the materialized value of <see cref="HandshakeStage"/>.</summary>
-public abstract record HandshakeOutcome;
+internal abstract record HandshakeOutcome;
 
 /// <summary>101 sent: the connection speaks WebSocket now.</summary>
-public sealed record Upgraded(HttpRequest Request, string? Subprotocol) : HandshakeOutcome;
+internal sealed record Upgraded(HttpRequest Request, string? Subprotocol) : HandshakeOutcome;
 
 /// <summary>An HTTP answer was sent (health, 4xx, 503) and the connection closed. <paramref name="Reason"/> names the case.</summary>
-public sealed record Answered(int Status, string Reason, string? Detail, HttpRequest? Request) : HandshakeOutcome;
+internal sealed record Answered(int Status, string Reason, string? Detail, HttpRequest? Request) : HandshakeOutcome;
 
 /// <summary>No complete request arrived: timeout, or the peer closed first.</summary>
-public sealed record Abandoned(string Reason) : HandshakeOutcome;
+internal sealed record Abandoned(string Reason) : HandshakeOutcome;

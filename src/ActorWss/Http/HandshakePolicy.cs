@@ -3,7 +3,7 @@ namespace ActorWss.Http;
 /// <summary>What the upgrade handshake accepts, from configuration.</summary>
 /// <param name="AllowedOrigins">Empty: any Origin (or none). Otherwise the exact origins allowed; "*" allows all.</param>
 /// <param name="Subprotocols">Subprotocols this server speaks, in no particular order; the client's order decides.</param>
-public sealed record HandshakePolicy(IReadOnlyList<string> AllowedOrigins, IReadOnlyList<string> Subprotocols)
+internal sealed record HandshakePolicy(IReadOnlyList<string> AllowedOrigins, IReadOnlyList<string> Subprotocols)
 {
     public static HandshakePolicy Default { get; } = new([], []);
 }

@@ -15,7 +15,7 @@ namespace ActorWss.Http;
 ///        net out &lt;~ [101 / answer | pass] &lt;~ ws out
 /// </code>
 /// </summary>
-public static class Handshake
+internal static class Handshake
 {
     public static BidiFlow<ByteString, ByteString, ByteString, ByteString, Task<HandshakeOutcome>> Create(
         HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer = null) =>

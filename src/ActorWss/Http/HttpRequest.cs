@@ -1,7 +1,7 @@
 namespace ActorWss.Http;
 
 /// <summary>A parsed HTTP/1.1 request head (RFC 9112 §2-§5). Header names compare case-insensitively.</summary>
-public sealed class HttpRequest(string method, string target, string version, IReadOnlyList<KeyValuePair<string, string>> headers)
+internal sealed class HttpRequest(string method, string target, string version, IReadOnlyList<KeyValuePair<string, string>> headers)
 {
     public string Method { get; } = method;
 

@@ -4,7 +4,7 @@ using Akka.IO;
 
 namespace ActorWss.Http;
 
-public enum ParseStatus
+internal enum ParseStatus
 {
     /// <summary>The head is not complete yet: feed more bytes.</summary>
     NeedMore,
@@ -21,7 +21,7 @@ public enum ParseStatus
 /// bytes, and the head is parsed once it is complete. Bytes after the head (a pipelined first WebSocket frame) are
 /// kept in <see cref="Remainder"/>. A request body is not expected: a WebSocket upgrade has none.
 /// </summary>
-public sealed class HttpRequestParser(int maxHeadBytes)
+internal sealed class HttpRequestParser(int maxHeadBytes)
 {
     private readonly byte[] _buffer = new byte[maxHeadBytes];
     private int _length;

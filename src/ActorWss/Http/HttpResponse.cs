@@ -4,7 +4,7 @@ using Akka.IO;
 namespace ActorWss.Http;
 
 /// <summary>An HTTP/1.1 response this server writes before it closes or switches protocols.</summary>
-public sealed record HttpResponse(int Status, string ReasonPhrase, IReadOnlyList<KeyValuePair<string, string>> Headers, ByteString Body)
+internal sealed record HttpResponse(int Status, string ReasonPhrase, IReadOnlyList<KeyValuePair<string, string>> Headers, ByteString Body)
 {
     /// <summary>A response with a short text body; the connection closes after it.</summary>
     public static HttpResponse Text(int status, string reasonPhrase, string body, params KeyValuePair<string, string>[] extraHeaders) =>

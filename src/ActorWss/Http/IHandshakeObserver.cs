@@ -4,7 +4,7 @@ namespace ActorWss.Http;
 /// Sees how the HTTP phase of a connection ended (metrics), once per connection and before the answer is written, so a
 /// client that has read its 101 or 4xx can already see it counted. Called on the connection's stream thread.
 /// </summary>
-public interface IHandshakeObserver
+internal interface IHandshakeObserver
 {
     void OnHandshake(HandshakeOutcome outcome);
 }

@@ -1,16 +1,16 @@
 namespace ActorWss.Http;
 
 /// <summary>Answers plain HTTP requests (no upgrade): health, metrics, pages. Null: not handled here.</summary>
-public delegate HttpResponse? PlainHttpHandler(HttpRequest request);
+internal delegate HttpResponse? PlainHttpHandler(HttpRequest request);
 
 /// <summary>Decides what a complete request head gets: the WebSocket upgrade, a plain HTTP answer, or an error.</summary>
-public interface IRequestRouter
+internal interface IRequestRouter
 {
     HandshakeDecision Decide(HttpRequest request);
 }
 
 /// <summary>The router of a listener: WebSocket upgrades per <see cref="HandshakePolicy"/>, plain requests to <see cref="PlainHttpHandler"/>s.</summary>
-public sealed class RequestRouter(HandshakePolicy policy, IReadOnlyList<PlainHttpHandler> plainHandlers) : IRequestRouter
+internal sealed class RequestRouter(HandshakePolicy policy, IReadOnlyList<PlainHttpHandler> plainHandlers) : IRequestRouter
 {
     public HandshakeDecision Decide(HttpRequest request)
     {
@@ -37,7 +37,7 @@ public sealed class RequestRouter(HandshakePolicy policy, IReadOnlyList<PlainHtt
 /// arrive while the server shuts down. Reading the request first matters: closing a socket with unread input
 /// resets it, and the client would never see the answer.
 /// </summary>
-public sealed class RefusingRouter(string reason, string message) : IRequestRouter
+internal sealed class RefusingRouter(string reason, string message) : IRequestRouter
 {
     public string Reason { get; } = reason;
 
@@ -51,7 +51,7 @@ public sealed class RefusingRouter(string reason, string message) : IRequestRout
 }
 
 /// <summary>Plain endpoints every listener has.</summary>
-public static class HealthEndpoint
+internal static class HealthEndpoint
 {
     /// <summary>GET /healthz: 200 "ok" while the server runs.</summary>
     public static HttpResponse? Handle(HttpRequest request) =>

@@ -5,7 +5,7 @@ using ActorWss.WebSocket;
 namespace ActorWss.Http;
 
 /// <summary>RFC 6455 §4.2.2 item 5.4: the Sec-WebSocket-Accept value for a client's Sec-WebSocket-Key.</summary>
-public static class WebSocketAccept
+internal static class WebSocketAccept
 {
     public static string Compute(string key)
     {

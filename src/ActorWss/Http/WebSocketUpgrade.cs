@@ -6,7 +6,7 @@ namespace ActorWss.Http;
 /// RFC 6455 §4.2.1-§4.2.2: validates an opening handshake and decides the answer. Pure: no I/O, no state, tested
 /// directly.
 /// </summary>
-public static class WebSocketUpgrade
+internal static class WebSocketUpgrade
 {
     /// <summary>Does the request ask for a WebSocket at all (as opposed to plain HTTP)?</summary>
     public static bool IsAttempt(HttpRequest request) =>

@@ -1,7 +1,7 @@
 namespace ActorWss.Metrics;
 
 /// <summary>A fixed-bucket histogram of durations in seconds, in the shape Prometheus exposes (cumulative buckets).</summary>
-public sealed class DurationHistogram
+internal sealed class DurationHistogram
 {
     /// <summary>Upper bounds in seconds: from half a millisecond (a TLS 1.3 handshake on loopback) to seconds (a stalled peer).</summary>
     public static readonly double[] Bounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

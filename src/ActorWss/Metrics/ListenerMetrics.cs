@@ -8,7 +8,7 @@ namespace ActorWss.Metrics;
 /// The counters of one listener. The connection actor, the protocol stage and the TLS stage report into it; the
 /// <c>/metrics</c> endpoint and the <c>ActorWss</c> meter read it. Hot-path updates are single interlocked adds.
 /// </summary>
-public sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver
+internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver
 {
     public string Listener { get; } = listener;
 

@@ -8,7 +8,7 @@ namespace ActorWss.Metrics;
 /// lines, one sample per listener and label set, counters suffixed <c>_total</c>, the TLS handshake time as a
 /// histogram in seconds.
 /// </summary>
-public static class PrometheusText
+internal static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 

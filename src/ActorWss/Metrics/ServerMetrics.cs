@@ -8,7 +8,7 @@ namespace ActorWss.Metrics;
 /// counters: the <c>ActorWss</c> <see cref="Meter"/> (dotnet-counters, OpenTelemetry) and the Prometheus text of
 /// <c>GET /metrics</c> (<see cref="PrometheusText"/>).
 /// </summary>
-public sealed class ServerMetrics : IDisposable
+internal sealed class ServerMetrics : IDisposable
 {
     public const string MeterName = "ActorWss";
 

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace ActorWss.Metrics;
 
 /// <summary>Counters keyed by a tag value (a close code, a handshake reason): lock-free once a key exists.</summary>
-public sealed class TaggedCounters
+internal sealed class TaggedCounters
 {
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
 

@@ -11,7 +11,7 @@ using Akka.Actor;
 namespace ActorWss.Server;
 
 /// <summary>A listener that is bound and accepting.</summary>
-public sealed record BoundListener(string Name, string Scheme, IPEndPoint Endpoint, IActorRef Actor)
+internal sealed record BoundListener(string Name, string Scheme, IPEndPoint Endpoint, IActorRef Actor)
 {
     /// <summary>A URL clients can use; a wildcard bind address is given as loopback.</summary>
     public Uri Url
@@ -31,7 +31,7 @@ public sealed record BoundListener(string Name, string Scheme, IPEndPoint Endpoi
 /// The running server inside an <see cref="ActorSystem"/>: one <see cref="ListenerActor"/> per configured
 /// listener. Used by the host (Program.cs), by tests and by the benchmark's in-process server.
 /// </summary>
-public sealed class ActorWssServer
+internal sealed class ActorWssServer
 {
     private static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(30);
 

@@ -17,7 +17,7 @@ namespace ActorWss.Server;
 /// connection ended: one line, at Info when something was refused or broken, at Debug otherwise. On
 /// <see cref="Shutdown"/> it starts the closing handshake with the given code.
 /// </summary>
-public sealed class ConnectionActor : ReceiveActor
+internal sealed class ConnectionActor : ReceiveActor
 {
     /// <summary>Close this connection with <paramref name="Code"/> (§7.1.2), e.g. 1001 at server shutdown.</summary>
     public sealed record Shutdown(ushort Code, string Reason);

@@ -12,7 +12,7 @@ namespace ActorWss.Server;
 
 /// <summary>What a materialized connection pipeline hands back to its actor.</summary>
 /// <param name="Tls">The TLS session's handshake and end; null on ws://.</param>
-public sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSocketControl WebSocket, TlsSession? Tls = null);
+internal sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSocketControl WebSocket, TlsSession? Tls = null);
 
 /// <summary>
 /// Composes the layers of one connection, network side first (the TCP flow joins on the left, the handler on the
@@ -22,7 +22,7 @@ public sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSock
 /// </code>
 /// One instance per listener; <see cref="Create"/> builds a fresh graph per connection.
 /// </summary>
-public sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router,
+internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router,
     IMessageHandler handler, ListenerMetrics metrics)
 {
     public ListenerMetrics Metrics => metrics;

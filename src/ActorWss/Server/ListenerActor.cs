@@ -16,7 +16,7 @@ namespace ActorWss.Server;
 /// 503), <see cref="Drain"/> (every connection is asked to close), then <see cref="Unbind"/>. The socket is
 /// unbound last because Akka.IO's listener owns the connections it accepted: unbinding stops them all at once.
 /// </summary>
-public sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
+internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
     /// <summary>Replies <see cref="Bound"/> once listening, or a <see cref="Status.Failure"/> if the bind failed.</summary>
     public sealed class GetBinding

@@ -5,7 +5,7 @@ using ActorWss.Configuration;
 namespace ActorWss.Tls;
 
 /// <summary>Loads the server certificate (with its private key and chain) from PEM files or a PFX file.</summary>
-public static class CertificateLoader
+internal static class CertificateLoader
 {
     /// <summary>The leaf certificate (with key) and the rest of the chain found in the file.</summary>
     public static (X509Certificate2 Leaf, X509Certificate2Collection Chain) Load(CertificateSettings settings)

@@ -10,7 +10,7 @@ namespace ActorWss.Tls;
 /// handshake), valid for a year. Written as PEM where the configuration expects the certificate; the key file is
 /// readable by its owner only. Never for production: browsers and clients must be told to trust it.
 /// </summary>
-public static class DevCertificate
+internal static class DevCertificate
 {
     private static readonly Lock Gate = new();
 

@@ -1,6 +1,6 @@
 namespace ActorWss.Tls;
 
-public enum TlsStepKind
+internal enum TlsStepKind
 {
     Decrypt,
     Encrypt,
@@ -11,7 +11,7 @@ public enum TlsStepKind
 /// Sees the TLS stage at work: metrics, and tests that check where record work runs. Called on the thread that
 /// runs the step (the stream's own thread inline, an offload dispatcher thread otherwise), so keep it cheap.
 /// </summary>
-public interface ITlsObserver
+internal interface ITlsObserver
 {
     /// <summary>A step of <paramref name="bytes"/> input bytes ran; <paramref name="offloaded"/> tells where.</summary>
     void OnStep(TlsStepKind kind, int bytes, bool offloaded);

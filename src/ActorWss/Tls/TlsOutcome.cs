@@ -4,10 +4,10 @@ using System.Security.Authentication;
 namespace ActorWss.Tls;
 
 /// <summary>How a connection's TLS handshake ended; the materialized value of the TLS stage.</summary>
-public abstract record TlsOutcome;
+internal abstract record TlsOutcome;
 
 /// <param name="ClientCertificate">The client certificate's subject, with mTLS.</param>
-public sealed record TlsEstablished(
+internal sealed record TlsEstablished(
     SslProtocols Protocol,
     TlsCipherSuite CipherSuite,
     string? ApplicationProtocol,
@@ -15,10 +15,10 @@ public sealed record TlsEstablished(
     string? ClientCertificate) : TlsOutcome;
 
 /// <summary>No TLS session: bad input, a timeout, or the peer left during the handshake.</summary>
-public sealed record TlsFailed(string Reason) : TlsOutcome;
+internal sealed record TlsFailed(string Reason) : TlsOutcome;
 
 /// <summary>The materialized value of the TLS stage: how the handshake went, and how the session ended.</summary>
 /// <param name="Handshake">Completes when the handshake succeeds or fails.</param>
 /// <param name="Error">Completes when the stage stops: null after a clean end, else why the established session broke
 /// (bad record, truncation, connection reset).</param>
-public sealed record TlsSession(Task<TlsOutcome> Handshake, Task<string?> Error);
+internal sealed record TlsSession(Task<TlsOutcome> Handshake, Task<string?> Error);

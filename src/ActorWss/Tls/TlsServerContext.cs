@@ -13,7 +13,7 @@ namespace ActorWss.Tls;
 /// once), the client-certificate policy, and where offloaded record work runs. Builds each connection's
 /// <see cref="SslServerAuthenticationOptions"/>: TLS 1.2 and 1.3 only, ALPN http/1.1, no renegotiation.
 /// </summary>
-public sealed class TlsServerContext
+internal sealed class TlsServerContext
 {
     private readonly SslStreamCertificateContext _certificate;
     private readonly X509Certificate2Collection? _clientCa;

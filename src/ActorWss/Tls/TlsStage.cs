@@ -31,7 +31,7 @@ namespace ActorWss.Tls;
 /// Back-pressure: plaintext waits for the layer above (and no ciphertext is read meanwhile); ciphertext waits for
 /// the network (and no plaintext is encrypted meanwhile). At most one batch per direction is buffered.
 /// </summary>
-public static class TlsFlow
+internal static class TlsFlow
 {
     public static BidiFlow<ByteString, ByteString, ByteString, ByteString, TlsSession> Create(
         TlsServerContext context, ITlsObserver? observer = null) =>

@@ -11,7 +11,7 @@ namespace ActorWss.Transport;
 /// (see <see cref="WriteCoalescing"/>). Half-close is on: finishing the output sends FIN and the connection stays
 /// readable until the peer closes, which lets a Close frame or an HTTP error reach the client.
 /// </summary>
-public sealed class AkkaStreamsTcpTransport(ActorSystem system) : IServerTransport
+internal sealed class AkkaStreamsTcpTransport(ActorSystem system) : IServerTransport
 {
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog)
     {

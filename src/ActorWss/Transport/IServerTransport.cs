@@ -10,16 +10,16 @@ namespace ActorWss.Transport;
 /// Completing the flow's input half-closes the socket (FIN) and keeps reading until the peer closes; cancelling its
 /// output after that closes the socket. Materialize the flow exactly once.
 /// </remarks>
-public sealed record AcceptedConnection(EndPoint Local, EndPoint Remote, Flow<ByteString, ByteString, NotUsed> Flow);
+internal sealed record AcceptedConnection(EndPoint Local, EndPoint Remote, Flow<ByteString, ByteString, NotUsed> Flow);
 
 /// <summary>A bound listening socket.</summary>
-public sealed record TransportBinding(EndPoint LocalAddress, Func<Task> Unbind);
+internal sealed record TransportBinding(EndPoint LocalAddress, Func<Task> Unbind);
 
 /// <summary>
 /// Binds a listening socket and yields its connections. Everything above (TLS, HTTP, WebSocket) sees only
 /// <see cref="AcceptedConnection.Flow"/>, so the implementation can change by configuration.
 /// </summary>
-public interface IServerTransport
+internal interface IServerTransport
 {
     Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog);
 }

@@ -13,7 +13,7 @@ namespace ActorWss.Transport;
 /// a connection's stream and its socket. Binds any address, wildcard ones included (0.0.0.0, and :: dual-stack);
 /// closing the listening socket leaves accepted connections alone.
 /// </summary>
-public sealed class SocketTransport(TransportSettings settings) : IServerTransport
+internal sealed class SocketTransport(TransportSettings settings) : IServerTransport
 {
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog) =>
         Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes));

@@ -4,7 +4,7 @@ using Akka.Actor;
 namespace ActorWss.Transport;
 
 /// <summary>The one place that picks the transport (<c>actorwss.transport.kind</c>).</summary>
-public static class TransportFactory
+internal static class TransportFactory
 {
     public static IServerTransport Create(ActorSystem system, TransportSettings settings) => settings.Kind switch
     {

@@ -10,7 +10,7 @@ namespace ActorWss.Transport;
 /// would cost one write (and one ack round trip through the connection actor) each. Inbound bytes pass untouched.
 /// Used under ws:// only: the TLS stage coalesces plaintext into records itself, which is where it pays most.
 /// </summary>
-public static class WriteCoalescing
+internal static class WriteCoalescing
 {
     public static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> Create(int maxBytes) =>
         BidiFlow.FromFlows(

@@ -16,13 +16,17 @@ public static class CloseStatus
     public const ushort MessageTooBig = 1009;
     public const ushort MandatoryExtension = 1010;
     public const ushort InternalError = 1011;
+    /// <summary>IANA registry: the server is restarting; the client may reconnect (to another node).</summary>
+    public const ushort ServiceRestart = 1012;
+    /// <summary>IANA registry: a temporary condition (e.g. overload, a client that cannot keep up); try again later.</summary>
+    public const ushort TryAgainLater = 1013;
 
     /// <summary>
     /// §7.4.1-§7.4.2: may this code appear in a Close frame received from a peer? 1004-1006 and 1015 are reserved
     /// and never sent; 1012-1014 are registered with IANA since (service restart, try again later, bad gateway);
     /// 3000-4999 belong to libraries and applications; everything else is invalid.
     /// </summary>
-    public static bool IsValidOnWire(ushort code) => code switch
+    internal static bool IsValidOnWire(ushort code) => code switch
     {
         >= 1000 and <= 1003 => true,
         >= 1007 and <= 1014 => true,

@@ -3,10 +3,10 @@ using Akka.IO;
 namespace ActorWss.WebSocket;
 
 /// <summary>A parsed §5.2 frame header. <see cref="Rsv"/> holds RSV1-3 as bits 2..0.</summary>
-public readonly record struct FrameHeader(Opcode Opcode, bool Fin, byte Rsv, bool Masked, uint MaskKey, long Length);
+internal readonly record struct FrameHeader(Opcode Opcode, bool Fin, byte Rsv, bool Masked, uint MaskKey, long Length);
 
 /// <summary>What the frame parser emits: a frame's start (header and the payload bytes at hand), then more payload.</summary>
-public abstract class FrameEvent
+internal abstract class FrameEvent
 {
     private protected FrameEvent(ByteString data, bool lastPart)
     {
@@ -21,20 +21,20 @@ public abstract class FrameEvent
     public bool LastPart { get; }
 }
 
-public sealed class FrameStart(FrameHeader header, ByteString data, bool lastPart) : FrameEvent(data, lastPart)
+internal sealed class FrameStart(FrameHeader header, ByteString data, bool lastPart) : FrameEvent(data, lastPart)
 {
     public FrameHeader Header { get; } = header;
 
     public override string ToString() => $"FrameStart({Header}, {Data.Count} bytes, last={LastPart})";
 }
 
-public sealed class FrameData(ByteString data, bool lastPart) : FrameEvent(data, lastPart)
+internal sealed class FrameData(ByteString data, bool lastPart) : FrameEvent(data, lastPart)
 {
     public override string ToString() => $"FrameData({Data.Count} bytes, last={LastPart})";
 }
 
 /// <summary>The input cannot be delimited into frames any more (§5.2); the protocol layer fails the connection with 1002.</summary>
-public sealed class FrameError(string reason) : FrameEvent(ByteString.Empty, true)
+internal sealed class FrameError(string reason) : FrameEvent(ByteString.Empty, true)
 {
     public string Reason { get; } = reason;
 
@@ -42,4 +42,4 @@ public sealed class FrameError(string reason) : FrameEvent(ByteString.Empty, tru
 }
 
 /// <summary>A frame to send: servers never mask (§5.1).</summary>
-public readonly record struct OutboundFrame(Opcode Opcode, ByteString Payload, bool Fin = true);
+internal readonly record struct OutboundFrame(Opcode Opcode, ByteString Payload, bool Fin = true);

@@ -26,7 +26,7 @@ namespace ActorWss.WebSocket;
 /// +-------------------------------- - - - - - - - - - - - - - - - +
 /// </code>
 /// </summary>
-public sealed class FrameParser
+internal sealed class FrameParser
 {
     private ByteString _buffer = ByteString.Empty;
     private bool _inPayload;

@@ -5,7 +5,7 @@ using Akka.IO;
 namespace ActorWss.WebSocket;
 
 /// <summary>Renders server frames (§5.2, never masked: §5.1).</summary>
-public static class FrameRenderer
+internal static class FrameRenderer
 {
     /// <summary>
     /// Up to this payload size header and payload are copied into one small array (cheaper than a two-segment

@@ -1,7 +1,7 @@
 namespace ActorWss.WebSocket;
 
 /// <summary>Sees whole messages cross the protocol layer (metrics). Called on the connection's stream thread: keep it cheap.</summary>
-public interface IWebSocketObserver
+internal interface IWebSocketObserver
 {
     void OnMessageReceived(MessageType type, int payloadBytes);
 

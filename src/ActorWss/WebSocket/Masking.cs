@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace ActorWss.WebSocket;
 
 /// <summary>§5.3: payload byte i is XORed with mask byte i mod 4. Vectorised; the phase carries across chunks.</summary>
-public static class Masking
+internal static class Masking
 {
     /// <summary>
     /// Writes <paramref name="source"/> XOR mask into <paramref name="destination"/> (they may be the same memory).

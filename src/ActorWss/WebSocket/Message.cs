@@ -30,7 +30,7 @@ public sealed class Message
     public static Message Text(string text) => new(MessageType.Text, ByteString.FromString(text, Encoding.UTF8));
 
     /// <summary>A text message from bytes the caller guarantees to be UTF-8 (the protocol layer validated them).</summary>
-    public static Message TextFromUtf8(ByteString utf8) => new(MessageType.Text, utf8);
+    internal static Message TextFromUtf8(ByteString utf8) => new(MessageType.Text, utf8);
 
     public static Message Binary(ByteString bytes) => new(MessageType.Binary, bytes);
 

@@ -1,7 +1,7 @@
 namespace ActorWss.WebSocket;
 
 /// <summary>The numbers of RFC 6455 in one place; the sections cited are where each is defined.</summary>
-public static class Protocol
+internal static class Protocol
 {
     /// <summary>§1.3: appended to Sec-WebSocket-Key before hashing into Sec-WebSocket-Accept.</summary>
     public const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -20,7 +20,7 @@ public static class Protocol
 }
 
 /// <summary>§5.2 opcodes. 0x3-0x7 and 0xB-0xF are reserved and fail the connection.</summary>
-public enum Opcode : byte
+internal enum Opcode : byte
 {
     Continuation = 0x0,
     Text = 0x1,
@@ -30,7 +30,7 @@ public enum Opcode : byte
     Pong = 0xA,
 }
 
-public static class OpcodeExtensions
+internal static class OpcodeExtensions
 {
     public static bool IsControl(this Opcode opcode) => ((byte)opcode & 0x8) != 0;
 

@@ -10,7 +10,7 @@ namespace ActorWss.WebSocket;
 /// runtime's vectorised <see cref="Utf8.IsValid(ReadOnlySpan{byte})"/>; only a sequence cut by a chunk edge is
 /// carried over (at most 3 bytes).
 /// </summary>
-public struct Utf8Validator
+internal struct Utf8Validator
 {
     private uint _pending;      // bytes of an incomplete sequence, first byte lowest
     private int _pendingCount;  // 0..3

@@ -5,13 +5,13 @@ namespace ActorWss.WebSocket;
 /// <param name="ReceivedCode">The peer's status code; 1005 for a Close without one, 1006 when the connection ended without a Close.</param>
 /// <param name="Reason">Why this server closed, when it did (protocol violation, shutdown, timeout).</param>
 /// <param name="Clean">Both Close frames were exchanged (§7.1.4).</param>
-public sealed record WebSocketCloseInfo(ushort? SentCode, ushort? ReceivedCode, string? Reason, bool Clean);
+internal sealed record WebSocketCloseInfo(ushort? SentCode, ushort? ReceivedCode, string? Reason, bool Clean);
 
 /// <summary>
 /// The materialized handle of a connection's protocol layer: asks it to close (e.g. 1001 at shutdown) and tells
 /// how it closed. Safe to call from any thread, before or after the stage has started.
 /// </summary>
-public sealed class WebSocketControl
+internal sealed class WebSocketControl
 {
     private readonly object _gate = new();
     private readonly TaskCompletionSource<WebSocketCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -14,7 +14,7 @@ namespace ActorWss.WebSocket;
 ///   net out &lt;~ [FrameRenderer] &lt;~ outbound frames
 /// </code>
 /// </summary>
-public static class WebSocketFraming
+internal static class WebSocketFraming
 {
     public static BidiFlow<ByteString, FrameEvent, OutboundFrame, ByteString, NotUsed> Create() =>
         BidiFlow.FromFlows(

@@ -23,7 +23,7 @@ namespace ActorWss.WebSocket;
 /// message (at most <see cref="WebSocketSettings.MaxMessageSize"/>), the stage buffers one outbound data frame, one
 /// pong and one close: nothing grows without bound.
 /// </summary>
-public static class WebSocketProtocol
+internal static class WebSocketProtocol
 {
     public static BidiFlow<FrameEvent, Message, Message, OutboundFrame, WebSocketControl> Create(WebSocketSettings settings,
         IWebSocketObserver? observer = null) =>
