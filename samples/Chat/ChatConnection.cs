@@ -7,7 +7,9 @@ namespace ActorWss.Samples.Chat;
 /// <summary>
 /// One chat client: <c>/chat?room=ROOM&amp;name=NAME</c>. Every text message it sends goes to every other client in
 /// its room as <c>{"room":"ROOM","from":"NAME","text":"..."}</c>; binary messages are refused with 1003 (messages over
-/// 4 KiB get 1009 from the route's limit, before they reach this actor).
+/// 4 KiB get 1009 from the route's limit, before they reach this actor). With <c>&amp;members=on</c> the client also
+/// gets the room's member list, at once and whenever it changes: <c>{"room":"ROOM","members":["ann","bo"]}</c>. On a
+/// cluster all of it spans the nodes.
 /// </summary>
 public sealed class ChatConnection : WebSocketActor
 {
@@ -24,8 +26,12 @@ public sealed class ChatConnection : WebSocketActor
             _room = NonEmpty(request.GetQueryParameter("room")) ?? "lobby";
             _name = NonEmpty(request.GetQueryParameter("name")) ?? "guest-" + connected.Info.Id;
             // The connection itself subscribes: room messages go straight to its client, framed once for the whole room.
-            hub.Subscribe(Topic(_room), Connection);
+            hub.Subscribe(Topic(_room), Connection, presence: _name);
+            if (request.GetQueryParameter("members") is "on" or "1" or "true") hub.WatchMembers(Topic(_room), Self);
         });
+
+        Receive<MembersChanged>(members =>
+            Send(JsonSerializer.Serialize(new MemberList(_room, members.Members), ChatJson.Options)));
 
         Receive<Message>(message =>
         {
@@ -49,6 +55,9 @@ public sealed class ChatConnection : WebSocketActor
 
 /// <summary>What every other client in the room receives.</summary>
 public sealed record ChatLine(string Room, string From, string Text);
+
+/// <summary>Who is in the room (clients that asked for <c>members=on</c>).</summary>
+public sealed record MemberList(string Room, IReadOnlyList<string> Members);
 
 internal static class ChatJson
 {

@@ -23,6 +23,13 @@ internal static class SettingsParser
         ["akka-streams-tcp"] = TransportKind.AkkaStreamsTcp,
     };
 
+    private static readonly Dictionary<string, ushort?> CloseCodes = new()
+    {
+        ["auto"] = null,
+        ["1001"] = WebSocket.CloseStatus.GoingAway,
+        ["1012"] = WebSocket.CloseStatus.ServiceRestart,
+    };
+
     private static readonly Dictionary<string, TlsMode> TlsModes = new()
     {
         ["inline"] = TlsMode.Inline,
@@ -102,7 +109,12 @@ internal static class SettingsParser
             Transport: transportSettings,
             Routes: RouteSettingsParser.ParseRoutes(root),
             Jwt: RouteSettingsParser.ParseJwt(root),
-            DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout"));
+            Cluster: ClusterSettingsParser.Parse(root),
+            DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout"),
+            Drain: new DrainSettings(
+                BatchSize: root.Section("shutdown").GetInt("drain-batch-size", 1, 1_000_000),
+                Interval: root.Section("shutdown").GetNonNegativeDuration("drain-interval"),
+                CloseCode: root.Section("shutdown").GetEnum("close-code", CloseCodes)));
     }
 
     /// <summary><c>tls = off | on | { overrides of actorwss.tls }</c>.</summary>

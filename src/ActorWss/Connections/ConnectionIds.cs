@@ -1,15 +1,24 @@
 namespace ActorWss.Connections;
 
 /// <summary>
-/// Connection ids: a random tag per process and a counter, e.g. <c>k3f9x2-17</c>. Unique within the process, and
-/// across restarts and nodes with overwhelming probability (the tag has 30 random bits).
+/// Connection ids: a random tag per node (actor system) and a counter, e.g. <c>k3f9x2-17</c>. Unique within the node,
+/// and across restarts and nodes with overwhelming probability (the tag has 30 random bits); the tag says which node
+/// holds the connection (send-by-id across a cluster).
 /// </summary>
-internal static class ConnectionIds
+internal sealed class ConnectionIds
 {
-    private static readonly string Tag = MakeTag();
-    private static long _next;
+    private long _next;
 
-    public static string Next() => $"{Tag}-{Interlocked.Increment(ref _next)}";
+    public string NodeTag { get; } = MakeTag();
+
+    public string Next() => $"{NodeTag}-{Interlocked.Increment(ref _next)}";
+
+    /// <summary>The tag of an id made by <see cref="Next"/>; null for anything else.</summary>
+    public static string? TagOf(string id)
+    {
+        int dash = id.IndexOf('-');
+        return dash == 6 ? id[..dash] : null;
+    }
 
     private static string MakeTag()
     {

@@ -77,6 +77,9 @@ public sealed class ActorWssBuilder
 
     internal IReadOnlyDictionary<string, IWebSocketAuthenticator> Authenticators => _authenticators;
 
+    /// <summary>Called with the server once its listeners are bound (tests, the benchmark's in-process server).</summary>
+    internal Action<Server.ActorWssServer>? Started { get; set; }
+
     /// <summary>No handlers or authenticators of the application's own: the built-ins only.</summary>
     internal static ActorWssBuilder Empty => new();
 }

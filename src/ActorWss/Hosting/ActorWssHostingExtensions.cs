@@ -31,6 +31,7 @@ public static class ActorWssHostingExtensions
             var settings = SettingsParser.Parse(system.Settings.Config);
             var server = await ActorWssServer.StartAsync(system, settings, options);
             server.RegisterCoordinatedShutdown(system);
+            options.Started?.Invoke(server);
         });
     }
 }

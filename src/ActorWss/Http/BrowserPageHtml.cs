@@ -4,7 +4,7 @@ namespace ActorWss.Http;
 /// The page <see cref="BrowserPage"/> serves. It loads nothing from anywhere (the browser test runs offline) and
 /// writes received text with textContent only. Element ids are what tests look for: #status, #message, #send, #log,
 /// #burst, #mean; and for the chat (shown when the server has a route at /chat): #chat-room, #chat-name, #chat-join,
-/// #chat-status, #chat-message, #chat-send, #chat-log.
+/// #chat-status, #chat-message, #chat-send, #chat-log, #chat-members.
 /// </summary>
 internal static class BrowserPageHtml
 {
@@ -63,6 +63,7 @@ internal static class BrowserPageHtml
             <input id="chat-message" type="text" placeholder="say something to the room" autocomplete="off" disabled>
             <button id="chat-send" disabled>send</button>
           </div>
+          <p>in the room: <output id="chat-members">-</output></p>
           <ul id="chat-log"></ul>
         </section>
         <script>
@@ -191,20 +192,22 @@ internal static class BrowserPageHtml
         function joinOrLeave() {
           if (chat !== null) { chat.close(1000, 'left'); return; }
           const room = $('chat-room').value.trim() || 'lobby', name = $('chat-name').value.trim();
-          const query = '?room=' + encodeURIComponent(room) + (name ? '&name=' + encodeURIComponent(name) : '');
+          const query = '?members=on&room=' + encodeURIComponent(room) + (name ? '&name=' + encodeURIComponent(name) : '');
           const socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + chatPath + query);
           chat = socket;
           setChatOpen(false, 'joining ' + room);
           socket.onopen = () => { setChatOpen(true, 'in ' + room); chatLine('joined ' + room, null, 'notice'); };
           socket.onclose = event => {
             if (chat === socket) chat = null;
+            $('chat-members').textContent = '-';
             setChatOpen(false, 'not joined (' + event.code + ')');
             chatLine('left ' + room + ' (' + event.code + ')', null, 'notice');
           };
           socket.onmessage = event => {
             try {
               const line = JSON.parse(event.data);
-              chatLine(line.text, line.from + ':');
+              if (Array.isArray(line.members)) $('chat-members').textContent = line.members.join(', ') || '-';
+              else chatLine(line.text, line.from + ':');
             } catch (error) {
               chatLine(String(event.data), null, 'notice');
             }

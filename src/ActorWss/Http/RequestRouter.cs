@@ -72,7 +72,16 @@ internal sealed class RefusingRouter(string reason, string message) : IRequestRo
 /// <summary>Plain endpoints every listener has.</summary>
 internal static class HealthEndpoint
 {
-    /// <summary>GET /healthz: 200 "ok" while the server runs.</summary>
+    /// <summary>GET /healthz (liveness): 200 "ok" while the server runs.</summary>
     public static HttpResponse? Handle(HttpRequest request) =>
         request.Path == "/healthz" ? HttpResponse.Text(200, "OK", "ok") : null;
+
+    /// <summary>GET /readyz (readiness): 200 "ready", or 503 saying why not (still starting, draining, not an Up cluster member).</summary>
+    public static PlainHttpHandler Readiness(Server.ServerReadiness readiness) => request =>
+    {
+        if (request.Path != "/readyz") return null;
+        return readiness.NotReadyBecause() is { } why
+            ? HttpResponse.Text(503, "Service Unavailable", "not ready: " + why, new KeyValuePair<string, string>("Retry-After", "1"))
+            : HttpResponse.Text(200, "OK", "ready");
+    };
 }

@@ -161,7 +161,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private void StartApplication(Upgraded upgraded)
     {
         if (_handles!.Address is not { IsCompletedSuccessfully: true } address) return; // the stream is already gone
-        var info = new ConnectionInfo(ConnectionIds.Next(), upgraded.View, upgraded.Subprotocol, upgraded.User, address.Result);
+        var info = new ConnectionInfo(_hub.NewConnectionId(), upgraded.View, upgraded.Subprotocol, upgraded.User, address.Result);
         if (upgraded.Route.Handler is ActorHandler actorHandler)
         {
             try

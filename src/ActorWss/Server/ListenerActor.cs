@@ -48,8 +48,12 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
         public static Unbound Instance { get; } = new();
     }
 
-    /// <summary>Close every connection with <paramref name="Code"/>; replies <see cref="Drained"/> when all are gone or at the timeout.</summary>
-    public sealed record Drain(ushort Code, string Reason, TimeSpan Timeout);
+    /// <summary>
+    /// Close every connection with <paramref name="Code"/>, <paramref name="BatchSize"/> at a time every
+    /// <paramref name="Interval"/> (so that clients do not all reconnect at once); replies <see cref="Drained"/> when all are
+    /// gone or at the timeout.
+    /// </summary>
+    public sealed record Drain(ushort Code, string Reason, TimeSpan Timeout, int BatchSize = int.MaxValue, TimeSpan Interval = default);
 
     /// <summary><paramref name="Remaining"/>: connections still open at the timeout.</summary>
     public sealed record Drained(string Listener, int Remaining);
@@ -65,6 +69,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
     private sealed class StreamDone { public static readonly StreamDone Instance = new(); }
     private sealed record BindResult(TransportBinding? Binding, Exception? Failure);
     private sealed class DrainTimeout { public static readonly DrainTimeout Instance = new(); }
+    private sealed class DrainBatch { public static readonly DrainBatch Instance = new(); }
     private sealed class RejectionDone { public static readonly RejectionDone Instance = new(); }
 
     /// <summary>Over-capacity connections answered at once; beyond this they are closed without an answer.</summary>
@@ -76,6 +81,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
     private readonly ConnectionPipeline _pipeline;
     private readonly HashSet<IActorRef> _connections = [];
     private readonly List<IActorRef> _drainWaiters = [];
+    private Drain? _drain;
+    private Queue<IActorRef>? _drainQueue;
     private TransportBinding? _binding;
     private IMaterializer? _materializer;
     private int _rejecting;
@@ -185,12 +192,24 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
                 ReplyDrained();
                 return;
             }
-            _log.Info("{0}: closing {1} connection(s) with {2}", _settings.Name, _connections.Count, drain.Code);
-            foreach (var connection in _connections) connection.Tell(new ConnectionActor.Shutdown(drain.Code, drain.Reason));
+            _log.Info("{0}: closing {1} connection(s) with {2}{3}", _settings.Name, _connections.Count, drain.Code,
+                _connections.Count > drain.BatchSize ? $", {drain.BatchSize} every {drain.Interval.TotalMilliseconds:0} ms" : "");
+            _drainQueue = new Queue<IActorRef>(_connections);
+            _drain = drain;
+            CloseNextBatch();
             Timers.StartSingleTimer(DrainTimeout.Instance, DrainTimeout.Instance, drain.Timeout);
         });
+        Receive<DrainBatch>(_ => CloseNextBatch());
         Receive<DrainTimeout>(_ => ReplyDrained());
         Receive<RejectionDone>(_ => _rejecting--);
+    }
+
+    private void CloseNextBatch()
+    {
+        if (_drain is not { } drain || _drainQueue is null) return;
+        for (int i = 0; i < drain.BatchSize && _drainQueue.TryDequeue(out var connection); i++)
+            connection.Tell(new ConnectionActor.Shutdown(drain.Code, drain.Reason));
+        if (_drainQueue.Count > 0) Timers.StartSingleTimer(DrainBatch.Instance, DrainBatch.Instance, drain.Interval);
     }
 
     private void Accept(AcceptedConnection connection)

@@ -1,15 +1,16 @@
+using ActorWss.Connections;
 using Akka.Actor;
 
 namespace ActorWss.Topics;
 
-/// <summary>Watches topic subscribers and removes those that stop from every topic.</summary>
+/// <summary>Watches topic subscribers and member watchers, and forgets those that stop.</summary>
 internal sealed class SubscriberWatcher : ReceiveActor
 {
     public sealed record Watch(IActorRef Subscriber);
 
-    public SubscriberWatcher(TopicRegistry topics)
+    public SubscriberWatcher(WebSocketHub hub)
     {
         Receive<Watch>(watch => Context.Watch(watch.Subscriber));
-        Receive<Terminated>(terminated => topics.RemoveSubscriber(terminated.ActorRef));
+        Receive<Terminated>(terminated => hub.RemoveActor(terminated.ActorRef));
     }
 }
