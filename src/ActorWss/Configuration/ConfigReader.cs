@@ -31,6 +31,14 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
         ? _config.GetValue(key).IsObject()
         : _fallback?.IsObject(key) ?? false;
 
+    /// <summary>Is <paramref name="key"/> (here, or in the fallback when absent here) a list?</summary>
+    public bool IsList(string key) => _config.HasPath(key)
+        ? _config.GetValue(key).IsArray()
+        : _fallback?.IsList(key) ?? false;
+
+    /// <summary>Is <paramref name="key"/> the word <c>inherit</c>: take the value from the enclosing section's default?</summary>
+    public bool IsInherit(string key) => !IsList(key) && !IsObject(key) && string.Equals(Raw(key), "inherit", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>This section, reading keys it does not have from <paramref name="fallback"/> (and then from its own fallback).</summary>
     public ConfigReader WithFallback(ConfigReader fallback) =>
         new(_config, Path, _fallback is null ? fallback : _fallback.WithFallback(fallback));
