@@ -26,6 +26,7 @@ public static class MatrixCommand
           --warmup-case T                   a discarded case after each server start (default 2s; 0s: none)
           --quick                           2s cases, 1s warm-ups, 1 repeat, 500 idle connections: a smoke run
           --modes a,b,...                   replace the suite's modes (see the Modes table of the report)
+          --tables a,b,...                  only these tables of the suite (regimes: pipelined, large, pool, cores)
           --mode NAME=key=value;key=value   an extra ActorWss mode from HOCON overrides (repeatable), added to every
                                             table, e.g. --mode 'wss-big-batch=actorwss.tls.mode=offload;actorwss.tls.max-batch-bytes=256KiB'
           --no-kestrel, --no-go             leave out the Kestrel or Go peer
@@ -65,7 +66,8 @@ public static class MatrixCommand
             ServerCpus: args.Text("--server-cpus") is null ? null : args.IntList("--server-cpus", []),
             IdleConnections: args.Int("--idle-connections", quick ? 500 : 5000),
             Subscribers: args.Text("--subscribers") is null ? null : args.IntList("--subscribers", []),
-            FanoutWindow: args.Int("--window", 8));
+            FanoutWindow: args.Int("--window", 8),
+            Tables: args.Text("--tables")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         int repeats = args.Int("--repeat", quick ? 1 : 3);
         int seed = args.Int("--seed", Random.Shared.Next(1, 1_000_000), min: 0);
         var duration = args.Duration("--duration", quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5));
@@ -110,7 +112,7 @@ public static class MatrixCommand
         }
 
         var written = await ReportCommand.RenderAsync(output, File.Exists(notesFile) ? await File.ReadAllTextAsync(notesFile) : null);
-        console.WriteLine(written);
+        Console.WriteLine(written);
         return errors ? 3 : 0;
     }
 
