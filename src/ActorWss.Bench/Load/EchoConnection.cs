@@ -90,10 +90,16 @@ internal sealed class EchoConnection : IAsyncDisposable
         var frame = _frames.AsMemory(0, _frameLength);
         while (!state.Stopping)
         {
+            if (!state.TrySend(1))
+            {
+                await state.WhenResumed();
+                continue;
+            }
             long started = Stopwatch.GetTimestamp();
             await stream.WriteAsync(frame);
             while (!TryTakeEcho()) await ReadMoreAsync(CancellationToken.None);
             Record(state, Stopwatch.GetTimestamp() - started);
+            state.Received(1);
         }
     }
 
@@ -118,6 +124,8 @@ internal sealed class EchoConnection : IAsyncDisposable
                 await credits.WaitAsync(stop.Token);
                 int count = 1;
                 while (count < _inFlight && credits.Wait(0)) count++;
+                while (!state.TrySend(count) && !state.Stopping) await state.WhenResumed();
+                if (state.Stopping) break;
                 long now = Stopwatch.GetTimestamp();
                 for (int i = 0; i < count; i++)
                 {
@@ -140,9 +148,13 @@ internal sealed class EchoConnection : IAsyncDisposable
                     receiveIndex = (receiveIndex + 1) % _inFlight;
                     received++;
                 }
-                if (received > 0) credits.Release(received);
+                if (received > 0)
+                {
+                    state.Received(received);
+                    credits.Release(received);
+                }
                 else if (sender.IsCompleted) await sender; // its failure is this connection's failure
-                else await ReadMoreAsync(CancellationToken.None);
+                else await ReadMoreAsync(state.Stopped);
             }
         }
         finally
@@ -197,16 +209,81 @@ internal sealed class EchoConnection : IAsyncDisposable
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }
 
-/// <summary>The phase every loop of a run checks after each round trip.</summary>
+/// <summary>
+/// The phase every loop of a run checks between round trips, and the gate that pauses them. The server is read only
+/// while the load is paused and nothing is in flight, so that its costs between two readings belong exactly to the
+/// echoes completed between them (a reading takes an HTTP request: on a busy server, long enough to blur the edges).
+/// </summary>
 internal sealed class RunState
 {
-    private volatile int _phase; // 0 warm-up, 1 measuring, 2 stopping
+    private volatile int _phase; // 0 warm-up, 1 measuring, 2 draining (not measured), 3 stopping
+    private volatile TaskCompletionSource? _paused;
+    private readonly CancellationTokenSource _stopped = new();
+    private long _inFlight;
+
+    /// <summary>Canceled at <see cref="Stop"/>: ends reads that wait for echoes no one will send any more.</summary>
+    public CancellationToken Stopped => _stopped.Token;
 
     public bool Measuring => _phase == 1;
 
-    public bool Stopping => _phase == 2;
+    public bool Stopping => _phase == 3;
 
-    public void StartMeasuring() => _phase = 1;
+    public long InFlight => Interlocked.Read(ref _inFlight);
 
-    public void Stop() => _phase = 2;
+    public void StartMeasuring()
+    {
+        _phase = 1;
+        Resume();
+    }
+
+    /// <summary>The measured window is over: what is in flight completes unmeasured, nothing new is sent.</summary>
+    public void EndMeasuring()
+    {
+        _phase = 2;
+        Pause();
+    }
+
+    public void Stop()
+    {
+        _phase = 3;
+        Resume();
+        _stopped.Cancel();
+    }
+
+    public void Pause() => _paused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Resume()
+    {
+        var paused = _paused;
+        _paused = null;
+        paused?.TrySetResult();
+    }
+
+    /// <summary>
+    /// Claims <paramref name="messages"/> for sending: false (and nothing claimed) while paused. Counting first and
+    /// checking after means a pause never misses a message about to be sent.
+    /// </summary>
+    public bool TrySend(int messages)
+    {
+        Interlocked.Add(ref _inFlight, messages);
+        if (_paused is null) return true;
+        Interlocked.Add(ref _inFlight, -messages);
+        return false;
+    }
+
+    public void Received(int messages) => Interlocked.Add(ref _inFlight, -messages);
+
+    public Task WhenResumed() => _paused?.Task ?? Task.CompletedTask;
+
+    /// <summary>Pauses the loops and waits until nothing is in flight.</summary>
+    public async Task QuiesceAsync(TimeSpan timeout, CancellationToken cancellation = default)
+    {
+        Pause();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (InFlight > 0)
+        {
+            if (clock.Elapsed > timeout) throw new TimeoutException($"{InFlight} messages still in flight {timeout.TotalSeconds:0} s after pausing the load");
+            await Task.Delay(1, cancellation);
+        }
+    }
 }

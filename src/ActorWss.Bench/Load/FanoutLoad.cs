@@ -68,8 +68,10 @@ public static class FanoutLoad
             var clock = Stopwatch.StartNew();
             var publishing = Task.Run(() => tracker.PublishAsync(publisher, options, state, stop.Token), CancellationToken.None);
             await Task.Delay(options.Warmup, cancellation);
+            await tracker.QuiesceAsync(state, cancellation);
             bool peakReset = server?.ResetPeakRss() ?? false;
-            var serverStart = server is null ? default : await server.ReadDuringAsync(() => tracker.DeliveredInAll);
+            var serverStart = server is null ? null : await server.ReadAsync();
+            long deliveredAtStart = tracker.DeliveredInAll;
             var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
             long measureStart = Stopwatch.GetTimestamp();
             tracker.StartMeasuring(state);
@@ -79,11 +81,14 @@ public static class FanoutLoad
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
                 progress?.Invoke(new LoadProgress("measuring", clock.Elapsed, tracker.Delivered, tracker.Errors));
             }
-            var serverEnd = server is null ? default : await server.ReadDuringAsync(() => tracker.DeliveredInAll);
-            state.Stop();
+            state.EndMeasuring();
             double seconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
             double clientCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds;
-            var costs = server is null ? null : ServerProbe.Costs(serverStart.Reading, serverEnd.Reading, peakReset, serverEnd.Completed - serverStart.Completed);
+            await tracker.QuiesceAsync(state, cancellation);
+            var serverEnd = server is null ? null : await server.ReadAsync();
+            var costs = serverStart is null || serverEnd is null ? null
+                : ServerProbe.Costs(serverStart, serverEnd, peakReset, tracker.DeliveredInAll - deliveredAtStart);
+            state.Stop();
             await stop.CancelAsync();
             await Task.WhenAny(Task.WhenAll(readers.Append(publishing).Append(drain)), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
 
@@ -168,6 +173,9 @@ public static class FanoutLoad
             state.StartMeasuring();
         }
 
+        /// <summary>Pauses the publisher and waits until every message sent has reached every subscriber.</summary>
+        public Task QuiesceAsync(RunState state, CancellationToken cancellation) => state.QuiesceAsync(TimeSpan.FromSeconds(60), cancellation);
+
         public LongHistogram Latency()
         {
             var merged = new LongHistogram(TimeStamp.Minutes(1), 3);
@@ -184,6 +192,8 @@ public static class FanoutLoad
                 {
                     if (!await _credits.WaitAsync(timeout, stop))
                         throw new TimeoutException($"a message was not delivered to all {subscribers} subscribers within {timeout.TotalSeconds:0} s");
+                    while (!state.TrySend(1) && !state.Stopping) await state.WhenResumed();
+                    if (state.Stopping) break;
                     Volatile.Write(ref _remaining[sequence % window], subscribers);
                     await publisher.SendTextAsync(Text(sequence, Stopwatch.GetTimestamp(), options.MessageSize), stop);
                     Interlocked.Increment(ref _published);
@@ -217,7 +227,11 @@ public static class FanoutLoad
                         histogram.RecordValue(Math.Max(0, now - sent));
                         Interlocked.Increment(ref _delivered);
                     }
-                    if (Interlocked.Decrement(ref _remaining[sequence % window]) == 0) _credits.Release();
+                    if (Interlocked.Decrement(ref _remaining[sequence % window]) == 0)
+                    {
+                        state.Received(1);
+                        _credits.Release();
+                    }
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { }

@@ -29,6 +29,9 @@ public sealed record LoadResult(double Seconds, long Echoes, long Errors, string
 /// </summary>
 public static class LoadGenerator
 {
+    /// <summary>How long the messages in flight may take to come back when the load pauses.</summary>
+    private static readonly TimeSpan QuiesceTimeout = TimeSpan.FromSeconds(60);
+
     public static async Task<LoadResult> RunAsync(LoadOptions options, ServerProbe? server = null,
         Action<LoadProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -42,17 +45,24 @@ public static class LoadGenerator
 
             await ReportWhileAsync("warm-up", options.Warmup, clock, connections, progress, cancellation);
             long Completed() => connections.Sum(c => Volatile.Read(ref c.Completed));
+            // The server is read with the load paused and nothing in flight: its costs between the two readings are
+            // exactly those of the echoes completed between them.
+            await state.QuiesceAsync(QuiesceTimeout, cancellation);
             bool peakReset = server?.ResetPeakRss() ?? false;
-            var serverStart = server is null ? default : await server.ReadDuringAsync(Completed);
+            var serverStart = server is null ? null : await server.ReadAsync();
+            long completedAtStart = Completed();
             var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
             long measureStart = Stopwatch.GetTimestamp();
             state.StartMeasuring();
 
             await ReportWhileAsync("measuring", options.Duration, clock, connections, progress, cancellation);
-            var serverEnd = server is null ? default : await server.ReadDuringAsync(Completed);
-            state.Stop();
+            state.EndMeasuring();
             double seconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
             double clientCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds;
+            await state.QuiesceAsync(QuiesceTimeout, cancellation);
+            var serverEnd = server is null ? null : await server.ReadAsync();
+            long completedAtEnd = Completed();
+            state.Stop();
 
             // Loops finish their round trip in flight (bounded by the server answering, or by disposal below).
             await Task.WhenAny(Task.WhenAll(loops), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
@@ -61,7 +71,7 @@ public static class LoadGenerator
             foreach (var c in connections) latency.Add(c.Histogram);
             return new LoadResult(seconds, connections.Sum(c => c.Echoes), connections.Sum(c => c.Errors),
                 connections.Select(c => c.FirstError).FirstOrDefault(e => e is not null), latency, clientCpuSeconds,
-                server is null ? null : ServerProbe.Costs(serverStart.Reading, serverEnd.Reading, peakReset, serverEnd.Completed - serverStart.Completed),
+                serverStart is null || serverEnd is null ? null : ServerProbe.Costs(serverStart, serverEnd, peakReset, completedAtEnd - completedAtStart),
                 connections.FirstOrDefault()?.Tls);
         }
         finally

@@ -22,17 +22,6 @@ public sealed class ServerProbe(int pid, Uri? metricsUrl)
         return new ServerReading(ProcStats.Sample(pid), metrics);
     }
 
-    /// <summary>
-    /// Reads the server while load runs, with the load generator's running count of <paramref name="completed"/>
-    /// work read just before and just after: the reading's moment in that count is taken halfway.
-    /// </summary>
-    public async Task<(ServerReading Reading, double Completed)> ReadDuringAsync(Func<long> completed)
-    {
-        long before = completed();
-        var reading = await ReadAsync();
-        return (reading, (before + completed()) / 2.0);
-    }
-
     /// <summary>Resets the server's peak RSS, so that the window's end reads this window's peak.</summary>
     public bool ResetPeakRss() => ProcStats.ResetPeakRss(pid);
 

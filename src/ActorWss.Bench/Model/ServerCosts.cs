@@ -14,10 +14,10 @@ namespace ActorWss.Bench.Model;
 /// <param name="TlsDecryptBytes">Ciphertext bytes taken by the decrypt steps (<see cref="TlsDecryptSteps"/> of them).</param>
 /// <param name="TlsEncryptBytes">Plaintext bytes taken by the encrypt steps (<see cref="TlsEncryptSteps"/> of them).</param>
 /// <param name="WindowEchoes">
-/// Echoes (or deliveries) completed between the two readings: the load generator's running count, read just before
-/// and just after each reading and taken halfway. A reading takes milliseconds (an HTTP request, /proc files), and
-/// on a busy machine tens of them: counting the measured window's echoes instead would charge the server's work
-/// during the readings to too few echoes.
+/// Echoes (or deliveries) completed between the two readings. The load is paused for each reading, with nothing in
+/// flight, so every echo the server worked on between them is counted here (the measured window's own count leaves
+/// out the echoes that drain after it, and a reading taken under load lands at an unknown point of a busy server's
+/// queue).
 /// </param>
 public sealed record ServerCosts(
     double UserCpuSeconds,
