@@ -18,7 +18,7 @@ internal static class CellLabels
     {
         // A sweep of one number reads best as bare numbers under its header.
         var varying = new[] { "connections", "size", "in-flight", "server-cpus" }.Where(f => Varies(table, f)).ToArray();
-        if (varying.Length == 1 && varying[0] == table.Axis)
+        if ((varying.Length == 1 && varying[0] == table.Axis) || varying.Length == 0)
         {
             switch (table.Axis)
             {
@@ -28,14 +28,14 @@ internal static class CellLabels
             }
         }
         var parts = Parts(cell, cores).Where(p => Varies(table, p.Field)).Select(p => p.Text).ToArray();
-        return parts.Length > 0 ? string.Join(", ", parts) : Parts(cell, cores).First().Text;
+        return parts.Length > 0 ? string.Join(", ", parts) : Parts(cell, cores).First(p => p.Field == table.Axis || table.Axis == "case").Text;
     }
 
     /// <summary>"100 connections, 64 B, 1 in flight, server on all 2 CPUs": what every row of the table shares.</summary>
     public static string Constant(TableSpec table, int cores)
     {
         if (table.Cells.Count == 0) return "";
-        var parts = Parts(table.Cells[0], cores).Where(p => !Varies(table, p.Field)).Select(p => p.Text).ToArray();
+        var parts = Parts(table.Cells[0], cores).Where(p => !Varies(table, p.Field) && p.Field != table.Axis).Select(p => p.Text).ToArray();
         return string.Join(", ", parts);
     }
 

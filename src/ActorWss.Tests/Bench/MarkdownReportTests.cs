@@ -153,4 +153,19 @@ public class MarkdownReportTests
         };
         Assert.Contains("| bad \\| frame at byte 2 |\n", MarkdownReport.Render(run));
     }
+
+    [Fact]
+    public void A_table_of_one_row_labels_it_by_its_axis()
+    {
+        var run = SampleRuns.Reference() with
+        {
+            Tables = [new ActorWss.Bench.Model.TableSpec("pipelined", "Pipelined", "in-flight", ["wss-inline"],
+                [new ActorWss.Bench.Model.CellSpec(100, 64, 32, SampleRuns.Cores)], [])],
+            Results = [SampleRuns.Case("wss-inline", 100, 64, 1, 26_000, inFlight: 32)],
+        };
+        var report = MarkdownReport.Render(run);
+        Assert.Contains("| In flight | wss-inline |\n", report);
+        Assert.Contains("| 32 | 26,000 |\n", report);
+        Assert.Contains("100 connections, 64 B, server on all 2 CPUs, shared with the load generator. ", report);
+    }
 }
