@@ -101,6 +101,17 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
         return duration;
     }
 
+    /// <summary>A duration that may be zero (a tolerance, not a timeout).</summary>
+    public TimeSpan GetNonNegativeDuration(string key)
+    {
+        var value = Raw(key);
+        TimeSpan duration;
+        try { duration = Holder(key).GetTimeSpan(key, allowInfinite: false); }
+        catch (Exception) { throw Invalid(key, value, "a duration (e.g. 0s, 500ms, 30s)"); }
+        if (duration < TimeSpan.Zero) throw Invalid(key, value, "a duration of zero or more (e.g. 0s, 30s)");
+        return duration;
+    }
+
     /// <summary>A duration, or null for "off".</summary>
     public TimeSpan? GetOptionalDuration(string key)
     {

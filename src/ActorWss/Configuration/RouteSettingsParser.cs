@@ -55,7 +55,7 @@ internal static class RouteSettingsParser
             NameClaim: jwt.GetString("name-claim"),
             QueryParameter: jwt.GetString("query-parameter"),
             SubprotocolPrefix: jwt.GetString("subprotocol-prefix"),
-            ClockSkew: jwt.GetDuration("clock-skew"));
+            ClockSkew: jwt.GetNonNegativeDuration("clock-skew"));
     }
 
     private static IReadOnlyList<string>? Inherit(ConfigReader route, string key, IReadOnlyList<string>? inherited)

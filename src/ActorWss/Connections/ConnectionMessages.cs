@@ -12,7 +12,11 @@ public sealed record Connected(ConnectionInfo Info);
 /// </summary>
 public sealed record Closed(ushort Code, string Reason, bool ByPeer);
 
-/// <summary>Tell a connection (<see cref="ConnectionInfo.Connection"/>) to close with this status (RFC 6455 §7.4).</summary>
+/// <summary>
+/// Tell a connection (<see cref="ConnectionInfo.Connection"/>) to close with this status (RFC 6455 §7.4). The messages
+/// sent to it before are delivered first; messages sent after are dropped. A client that does not read them within
+/// <c>actorwss.websocket.close-timeout</c> gets the Close anyway.
+/// </summary>
 public sealed record CloseConnection(ushort Code = CloseStatus.Normal, string Reason = "");
 
 /// <summary>

@@ -56,8 +56,10 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
 
     private enum Mode { Echo, Flow, Actor }
 
-    private sealed class Logic : GraphStageLogic
+    private sealed class Logic : TimerGraphStageLogic
     {
+        private const string CloseFlushTimer = "close-flush";
+
         private readonly HandlerStage _stage;
         private readonly ConnectionContext _context;
         private readonly IConnectionObserver? _observer;
@@ -67,6 +69,9 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
         private Mode _mode;
         private string _route = "";
         private OutboundQueue _queue = new(1, OverflowPolicy.DropNewest);
+
+        // A close asked for with CloseConnection: it starts once what was sent before it is out (or at the close timeout).
+        private CloseConnection? _closeAfterFlush;
 
         // Echo and flow: one element of the handler's own output, waiting for the protocol layer to take it.
         private Message? _handlerReply;
@@ -113,7 +118,7 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
                     if (!_self.Equals(published.Except)) Send(published.Message);
                     break;
                 case CloseConnection close:
-                    _context.Control.Close(close.Code, close.Reason);
+                    CloseAfterFlush(close);
                     break;
                 case InboundAck:
                     _awaitingAck = false;
@@ -157,7 +162,7 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
         /// <summary>A message from outside the connection: through the queue, under the route's overflow policy.</summary>
         private void Send(Message message)
         {
-            if (_phase == Phase.Closed)
+            if (_phase == Phase.Closed || _closeAfterFlush is not null)
             {
                 _observer?.OnOutboundDropped(_route, OutboundDrop.Closed);
                 return;
@@ -187,6 +192,32 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
             _context.Control.Close(code, $"outbound queue overflow: more than {_queue.Capacity} messages waiting for the client");
         }
 
+        /// <summary>
+        /// §7.1.2, started by the application: the messages it sent before are delivered first (a Close frame ends the
+        /// data frames). A client that does not read them within the close timeout gets the Close anyway.
+        /// </summary>
+        private void CloseAfterFlush(CloseConnection close)
+        {
+            if (_phase == Phase.Closed || _closeAfterFlush is not null) return;
+            _closeAfterFlush = close;
+            ScheduleOnce(CloseFlushTimer, _context.CloseTimeout);
+            Deliver();
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            if (timerKey is CloseFlushTimer && _closeAfterFlush is { } close && _phase != Phase.Closed) StartClose(close);
+        }
+
+        private void StartClose(CloseConnection close)
+        {
+            _closeAfterFlush = null;
+            _phase = Phase.Closed;
+            _queue.Clear();
+            _handlerReply = null;
+            _context.Control.Close(close.Code, close.Reason);
+        }
+
         // ---- towards the client --------------------------------------------------------------------------------
 
         /// <summary>The protocol layer can take a message: the handler's own output first, then the queue.</summary>
@@ -202,6 +233,11 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
             if (_queue.TryTake(out var queued))
             {
                 Push(_stage._out, queued);
+                return;
+            }
+            if (_closeAfterFlush is { } close)
+            {
+                StartClose(close); // everything sent before the close is out
                 return;
             }
             if (_handlerFinished)
@@ -230,6 +266,7 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
         private void OnProtocolClosed()
         {
             _phase = Phase.Closed;
+            _closeAfterFlush = null;
             _queue.Clear();
             _handlerReply = null;
             if (_fromFlow is { IsClosed: false } fromFlow) fromFlow.Cancel();
@@ -295,8 +332,9 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
 
             public override void OnDownstreamFinish(Exception cause)
             {
-                // The flow takes no more messages: the client's are not read any more, and the protocol closes (1000).
-                if (!logic.IsClosed(logic._stage._in)) logic.Cancel(logic._stage._in);
+                // The flow takes no more messages: the client's are not read any more (back-pressure). How its output
+                // ends decides the close: completed, 1000 once everything is sent; failed, 1011. (A flow that fails
+                // cancels its input first, so closing here would always say 1000.)
             }
         }
 

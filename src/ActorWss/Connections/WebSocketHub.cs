@@ -24,7 +24,8 @@ public sealed class WebSocketHub : IExtension
         var watcher = system.SystemActorOf(Props.Create(() => new SubscriberWatcher(_topics)), "actorwss-topic-subscribers");
         _topics.OnFirstSubscription = subscriber => watcher.Tell(new SubscriberWatcher.Watch(subscriber));
         var deadLetters = system.SystemActorOf(Props.Create(() => new DeadLetterCounter(this)), "actorwss-dead-letters");
-        system.EventStream.Subscribe(deadLetters, typeof(DeadLetter));
+        // The stream's async input is marked not to be logged as a dead letter: it is published as a suppressed one.
+        system.EventStream.Subscribe(deadLetters, typeof(AllDeadLetters));
     }
 
     /// <summary>The hub of <paramref name="system"/>.</summary>
@@ -115,7 +116,7 @@ public sealed class WebSocketHub : IExtension
     private sealed class DeadLetterCounter : ReceiveActor
     {
         public DeadLetterCounter(WebSocketHub hub) =>
-            Receive<DeadLetter>(dead =>
+            Receive<AllDeadLetters>(dead =>
             {
                 if (dead.Message is ActorGraphInterpreter.AsyncInput { Event: ValueTuple<IActorRef, object> { Item2: Message or Published or CloseConnection } })
                     Interlocked.Increment(ref hub._sentToClosed);

@@ -118,7 +118,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _pipeline.Metrics.ConnectionOpened();
-        var context = new ConnectionContext(_listener, _connection.Remote);
+        var context = new ConnectionContext(_listener, _connection.Remote, _pipeline.CloseTimeout);
 
         // Both directions of the socket are watched: the actor stops only when our writes are finished and the
         // peer's side is closed, so a final Close frame or HTTP answer is never cut off.
@@ -219,9 +219,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             Context.Stop(Self);
             return;
         }
-        // A failure (logged by the supervisor strategy) is an internal error; an actor that stops itself ends the conversation.
+        // A failure (logged by the supervisor strategy) is an internal error; an actor that stops itself ends the
+        // conversation, after what it sent before it stopped.
         if (_appFailed) _handles!.WebSocket.Close(CloseStatus.InternalError, "internal error");
-        else _handles!.WebSocket.Close(CloseStatus.Normal, "");
+        else _info?.Connection.Tell(new CloseConnection(CloseStatus.Normal, ""), Self);
     }
 
     private void LogEnd(Ended ended)

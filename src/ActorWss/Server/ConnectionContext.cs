@@ -11,9 +11,12 @@ namespace ActorWss.Server;
 /// 101 is written; the protocol and handler stages read them afterwards. All of them run in the connection's one
 /// fused stream island, so these writes happen before the reads on the same thread, or across an async callback.
 /// </summary>
-internal sealed class ConnectionContext(string listener, EndPoint remote)
+internal sealed class ConnectionContext(string listener, EndPoint remote, TimeSpan? closeTimeout = null)
 {
     public string Listener { get; } = listener;
+
+    /// <summary>How long a closing connection waits for its peer (<c>actorwss.websocket.close-timeout</c>).</summary>
+    public TimeSpan CloseTimeout { get; } = closeTimeout ?? TimeSpan.FromSeconds(5);
 
     public EndPoint Remote { get; } = remote;
 

@@ -29,6 +29,8 @@ internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerConte
 {
     public ListenerMetrics Metrics => metrics;
 
+    public TimeSpan CloseTimeout => settings.WebSocket.CloseTimeout;
+
     public Flow<ByteString, ByteString, ConnectionHandles> Create(ConnectionContext context)
     {
         var web = Handshake.Create(settings.Http, router, metrics, context)
