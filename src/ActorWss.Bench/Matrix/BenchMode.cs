@@ -38,6 +38,10 @@ public sealed record BenchMode(string Name, ServerKind Server, string Scheme, IR
                 $"ActorWss, TLS offloaded to a dedicated pool of {cores} threads (one per core)"));
         modes.AddRange(
         [
+            new("ws-flow", ServerKind.ActorWss, "ws", ["actorwss.routes.echo.handler=echo-flow"],
+                "ActorWss, ws://, the echo through a flow handler"),
+            new("wss-flow", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=inline", "actorwss.routes.echo.handler=echo-flow"],
+                "ActorWss, wss:// inline, the echo through a flow handler"),
             new("ws-actor", ServerKind.ActorWss, "ws", ["actorwss.routes.echo.handler=echo-actor"],
                 "ActorWss, ws://, the echo through a connection actor"),
             new("wss-actor", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=inline", "actorwss.routes.echo.handler=echo-actor"],
@@ -51,8 +55,8 @@ public sealed record BenchMode(string Name, ServerKind Server, string Scheme, IR
             new("kestrel-wss", ServerKind.Kestrel, "wss", [], "ASP.NET Core Kestrel + WebSocket middleware, wss://"),
             new("go-ws", ServerKind.Gorilla, "ws", [], "Go net/http + gorilla/websocket (Debian's), ws://"),
             new("go-wss", ServerKind.Gorilla, "wss", [], "Go net/http + crypto/tls + gorilla/websocket (Debian's), wss://"),
-            new("ws-chat", ServerKind.ActorWss, "ws", [], "ActorWss chat sample route, ws://", Path: "/chat"),
-            new("wss-chat", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=inline"], "ActorWss chat sample route, wss:// inline", Path: "/chat"),
+            new("ws-chat", ServerKind.ActorWss, "ws", [], "ActorWss, the chat sample the ready-made server serves at /chat, ws://", Path: "/chat"),
+            new("wss-chat", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=inline"], "ActorWss, the chat sample at /chat, wss:// inline", Path: "/chat"),
         ]);
         return modes;
     }

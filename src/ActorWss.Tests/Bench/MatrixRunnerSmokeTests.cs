@@ -43,6 +43,23 @@ public sealed class MatrixRunnerSmokeTests : IDisposable
     }
 
     [Fact]
+    public async Task Fan_out_through_the_chat_sample_delivers_every_message_to_every_subscriber()
+    {
+        var suite = new Suite("smoke", "Smoke", "Fan-out.", [], Fanout: new FanoutSpec(["ws-chat"], [5], 4, 64));
+        var plan = new RunPlan(suite, BenchMode.Catalog(Cores).ToDictionary(m => m.Name), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200),
+            TimeSpan.Zero, 1, 1, Cores);
+        var runner = new MatrixRunner(plan, new ServerLaunch(RepositoryPaths.Find(), _certificate, null, "not built in this test"), TextWriter.Null);
+
+        var results = await runner.RunAsync(Schedule.For(suite, 1, 1), _ => Task.CompletedTask);
+
+        var result = Assert.Single(results.Fanout);
+        Assert.Equal(0, result.Errors);
+        Assert.True(result.Delivered > 0);
+        Assert.True(result.Server!.WindowEchoes >= result.Delivered, "every delivery of the window, and those that drained after it");
+        Assert.True(result.Latency.P99Us >= result.Latency.P50Us);
+    }
+
+    [Fact]
     public async Task A_server_that_does_not_start_is_a_failed_case_and_the_run_goes_on()
     {
         var broken = BenchMode.Parse("ws-broken=actorwss.no-such-key=1");
