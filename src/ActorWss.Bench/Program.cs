@@ -40,7 +40,7 @@ catch (ArgumentException e)
 partial class Program
 {
     private static readonly HashSet<string> LoadFlags = ["--insecure"];
-    private static readonly HashSet<string> MatrixFlags = ["--quick", "--no-kestrel", "--no-go"];
+    private static readonly HashSet<string> MatrixFlags = ["--quick", "--no-kestrel", "--no-go", "--dry-run"];
     private static readonly Dictionary<string, string> Aliases = new()
     {
         ["-c"] = "--connections",

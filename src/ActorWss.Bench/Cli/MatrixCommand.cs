@@ -41,6 +41,7 @@ public static class MatrixCommand
           --subscribers LIST                fanout: subscriber counts (default 10,100,1000)
           --window W                        fanout: messages outstanding (default 8)
           --certificate rsa2048|ecdsa-p256  the one certificate of every wss:// server (default rsa2048)
+          --dry-run                         print each suite's steps and an estimate of its time, run nothing
           --output DIR                      where BENCHMARKS.md and bench/ go (default: the repository's docs/)
           --notes FILE                      Markdown appended to the report (default: DIR/bench/NOTES.md if present)
         """;
@@ -48,6 +49,7 @@ public static class MatrixCommand
     public static async Task<int> RunAsync(CommandArgs args, string[] rawArgs)
     {
         bool quick = args.Flag("--quick");
+        bool dryRun = args.Flag("--dry-run");
         int cores = Environment.ProcessorCount;
         var suiteName = args.Text("--suite") ?? "all";
         var suites = suiteName == "all" ? SuiteCatalog.Names : [suiteName];
@@ -84,6 +86,17 @@ public static class MatrixCommand
             if (!catalog.ContainsKey(mode)) throw new ArgumentException($"mode '{mode}' is not known");
         if (extraModes.Any(m => m.Server != ServerKind.ActorWss)) throw new ArgumentException("--mode defines ActorWss modes only");
 
+        if (dryRun)
+        {
+            foreach (var suite in built)
+            {
+                var schedule = Schedule.For(suite, repeats, seed);
+                Console.WriteLine($"{suite.Name}: {schedule.Steps.Count} steps, about {Estimate(schedule, duration, warmup, warmupCase).TotalMinutes:0} min");
+                foreach (var order in schedule.Orders) Console.WriteLine($"  repeat {order.Repeat}: {string.Join(", ", order.Modes)}");
+            }
+            return 0;
+        }
+
         var console = AnsiConsole.Console;
         using var certificate = BenchCertificate.Create(certificateKind);
         var launch = await LaunchAsync(paths, certificate, built.Any(s => s.Modes.Any(m => catalog[m].Server == ServerKind.Gorilla)), console);
@@ -98,7 +111,7 @@ public static class MatrixCommand
             var plan = new RunPlan(suite, catalog, duration, warmup, warmupCase, repeats, seed, cores);
             var schedule = Schedule.For(suite, repeats, seed);
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{suite.Name}: {schedule.Steps.Count} steps ({suite.Modes.Count} modes, {repeats} repeat(s), seed {seed}), " +
+                $"{suite.Name}: {schedule.Steps.Count} steps, about {Estimate(schedule, duration, warmup, warmupCase).TotalMinutes:0} min ({suite.Modes.Count} modes, {repeats} repeat(s), seed {seed}), " +
                 $"{duration.TotalSeconds:0.#}s measured after a {warmupCase.TotalSeconds:0.#}s warm-up case and {warmup.TotalSeconds:0.#}s warm-up"));
             var started = DateTimeOffset.UtcNow;
             BenchmarkRun RunOf(RunResults r) => new(suite.Name, suite.Title, suite.Description, started, command, environment,
@@ -141,6 +154,18 @@ public static class MatrixCommand
             return new ServerLaunch(paths, certificate, null, e.Message);
         }
     }
+
+    /// <summary>
+    /// A rough duration: each step's measured time and warm-ups plus about 5 s of server start and stop, child
+    /// processes and connecting (measured on 2 cores); idle-memory steps also open thousands of connections.
+    /// </summary>
+    private static TimeSpan Estimate(Schedule schedule, TimeSpan duration, TimeSpan warmup, TimeSpan warmupCase) =>
+        TimeSpan.FromSeconds(schedule.Steps.Sum(step => step.Work switch
+        {
+            IdleWork idle => warmupCase.TotalSeconds + 4 + 5 + idle.Connections / 400.0,
+            FanoutWork fanout => duration.TotalSeconds + warmup.TotalSeconds + warmupCase.TotalSeconds + 5 + fanout.Subscribers / 200.0,
+            _ => duration.TotalSeconds + warmup.TotalSeconds + warmupCase.TotalSeconds + 5,
+        }));
 
     private static string Quote(string arg) => arg.Any(char.IsWhiteSpace) || arg.Contains(';') ? $"'{arg}'" : arg;
 }

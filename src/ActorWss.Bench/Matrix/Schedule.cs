@@ -21,9 +21,10 @@ public sealed record ScheduledStep(int Repeat, string Mode, Work Work);
 /// </summary>
 public sealed record Schedule(IReadOnlyList<ScheduledStep> Steps, IReadOnlyList<RepeatOrder> Orders)
 {
+    /// <param name="seed">The run's seed; each suite shuffles from its own stream of it, so suites do not share orders.</param>
     public static Schedule For(Suite suite, int repeats, int seed)
     {
-        var random = new Random(seed);
+        var random = new Random(unchecked(seed * 31 + suite.Name.Sum(c => c)));
         var steps = new List<ScheduledStep>();
         var orders = new List<RepeatOrder>();
         for (int repeat = 1; repeat <= repeats; repeat++)

@@ -27,15 +27,15 @@ internal static class CellLabels
                 case "in-flight": return ReportFormat.Count(cell.InFlight);
             }
         }
-        var parts = Parts(cell, cores).Where(p => Varies(table, p.Field)).Select(p => p.Text).ToArray();
-        return parts.Length > 0 ? string.Join(", ", parts) : Parts(cell, cores).First(p => p.Field == table.Axis || table.Axis == "case").Text;
+        var parts = Parts(cell, cores, brief: true).Where(p => Varies(table, p.Field)).Select(p => p.Text).ToArray();
+        return parts.Length > 0 ? string.Join(", ", parts) : Parts(cell, cores, brief: true).First(p => p.Field == table.Axis || table.Axis == "case").Text;
     }
 
     /// <summary>"100 connections, 64 B, 1 in flight, server on all 2 CPUs": what every row of the table shares.</summary>
     public static string Constant(TableSpec table, int cores)
     {
         if (table.Cells.Count == 0) return "";
-        var parts = Parts(table.Cells[0], cores).Where(p => !Varies(table, p.Field) && p.Field != table.Axis).Select(p => p.Text).ToArray();
+        var parts = Parts(table.Cells[0], cores, brief: false).Where(p => !Varies(table, p.Field) && p.Field != table.Axis).Select(p => p.Text).ToArray();
         return string.Join(", ", parts);
     }
 
@@ -49,12 +49,15 @@ internal static class CellLabels
         _ => cell.ServerCpus,
     };
 
-    private static IEnumerable<(string Field, string Text)> Parts(CellSpec cell, int cores)
+    /// <param name="brief">For a row: "1 server CPU"; for the line above a table, where the load generator runs too.</param>
+    private static IEnumerable<(string Field, string Text)> Parts(CellSpec cell, int cores, bool brief)
     {
         yield return ("connections", $"{ReportFormat.Count(cell.Connections)} connections");
         yield return ("size", ReportFormat.Size(cell.MessageSize));
         yield return ("in-flight", $"{cell.InFlight} in flight");
-        yield return ("server-cpus", ServerCpus(cell.ServerCpus, cores));
+        yield return ("server-cpus", brief
+            ? $"{cell.ServerCpus} server CPU{(cell.ServerCpus == 1 ? "" : "s")}{(cell.ServerCpus >= cores ? " (shared)" : "")}"
+            : ServerCpus(cell.ServerCpus, cores));
     }
 
     public static string ServerCpus(int serverCpus, int cores) => serverCpus >= cores
