@@ -10,7 +10,8 @@ public static class IdleCommand
     public const string Usage = """
         idle --url URL --server-pid PID [options]
                                             server RSS growth per idle connection (each completes one echo first)
-          -c, --connections N               idle connections (default 5000; the open-file limit must allow them)
+          -c, --connections N               idle connections (default 5000; the open-file limit must allow them, and
+                                            loopback about 28,000 per server port: net.ipv4.ip_local_port_range)
           --settle T                        quiet time before each RSS reading (default 2s)
           --insecure, --json PATH|-, --mode NAME, --repeat N   as for run
         """;

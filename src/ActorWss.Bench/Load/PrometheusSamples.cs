@@ -25,8 +25,6 @@ public sealed class PrometheusSamples(IReadOnlyDictionary<string, double> sample
         return new PrometheusSamples(samples);
     }
 
-    public int Count => samples.Count;
-
     /// <summary>The family's samples summed over label sets (containing <paramref name="label"/> when given); null if it has none.</summary>
     public double? Sum(string name, string? label = null)
     {

@@ -14,8 +14,6 @@ public sealed class ServerProbe(int pid, Uri? metricsUrl)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    public int Pid => pid;
-
     public async Task<ServerReading> ReadAsync()
     {
         var metrics = await ScrapeAsync();

@@ -11,8 +11,6 @@ public static class ResultMath
     /// <summary>Relative change from <paramref name="baseline"/> to <paramref name="value"/>, in percent (−70 for a 70% drop).</summary>
     public static double DeltaPercent(double baseline, double value) => baseline == 0 ? 0 : (value - baseline) / baseline * 100.0;
 
-    public static double? PerCpuSecond(long echoes, double? cpuSeconds) => cpuSeconds is > 0 ? echoes / cpuSeconds.Value : null;
-
     /// <summary>A total spread over the echoes that caused it; unknown without a total or without echoes.</summary>
     public static double? PerEcho(double? total, double echoes) => total is { } t && echoes > 0 ? t / echoes : null;
 

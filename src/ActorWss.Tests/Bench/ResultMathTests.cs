@@ -33,16 +33,6 @@ public class ResultMathTests
     public void Delta_from_a_zero_baseline_is_zero() =>
         Assert.Equal(0, ResultMath.DeltaPercent(0, 100));
 
-    [Fact]
-    public void Per_cpu_second_divides_echoes_by_cpu_time() =>
-        Assert.Equal(250, ResultMath.PerCpuSecond(1_000, 4.0));
-
-    [Fact]
-    public void Per_cpu_second_is_unknown_without_cpu_time()
-    {
-        Assert.Null(ResultMath.PerCpuSecond(1_000, null));
-        Assert.Null(ResultMath.PerCpuSecond(1_000, 0));
-    }
 }
 
 public class MedianAndSpreadTests
