@@ -48,45 +48,15 @@ public static class MatrixCommand
 
     public static async Task<int> RunAsync(CommandArgs args, string[] rawArgs)
     {
-        bool quick = args.Flag("--quick");
-        bool dryRun = args.Flag("--dry-run");
-        int cores = Environment.ProcessorCount;
-        var suiteName = args.Text("--suite") ?? "all";
-        var suites = suiteName == "all" ? SuiteCatalog.Names : [suiteName];
-        var extraModes = args.All("--mode").Select(BenchMode.Parse).ToList();
-        var catalog = BenchMode.Catalog(cores).Concat(extraModes).ToDictionary(m => m.Name, StringComparer.Ordinal);
-        var selected = args.Text("--modes")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var name in selected ?? []) if (!catalog.ContainsKey(name))
-            throw new ArgumentException($"--modes: unknown mode '{name}' (known: {string.Join(", ", catalog.Keys)})");
-        bool noKestrel = args.Flag("--no-kestrel"), noGo = args.Flag("--no-go");
-        var options = new SuiteOptions(cores,
-            Modes: selected,
-            ExtraModes: extraModes.Select(m => m.Name).ToArray(),
-            Connections: args.Text("--connections") is null ? null : args.IntList("--connections", []),
-            Sizes: args.Text("--sizes") is null ? null : args.IntList("--sizes", []),
-            InFlight: args.Text("--in-flight") is null ? null : args.IntList("--in-flight", []),
-            ServerCpus: args.Text("--server-cpus") is null ? null : args.IntList("--server-cpus", []),
-            IdleConnections: args.Int("--idle-connections", quick ? 500 : 5000),
-            Subscribers: args.Text("--subscribers") is null ? null : args.IntList("--subscribers", []),
-            FanoutWindow: args.Int("--window", 8),
-            Tables: args.Text("--tables")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        int repeats = args.Int("--repeat", quick ? 1 : 3);
-        int seed = args.Int("--seed", Random.Shared.Next(1, 1_000_000), min: 0);
-        var duration = args.Duration("--duration", quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5));
-        var warmup = args.Duration("--warmup", TimeSpan.FromSeconds(1));
-        var warmupCase = args.Duration("--warmup-case", quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2));
-        var certificateKind = args.Text("--certificate") ?? "rsa2048";
-        var paths = RepositoryPaths.Find();
-        var output = args.Text("--output") ?? paths.Docs;
-        var notesFile = args.Text("--notes") ?? Path.Combine(output, MarkdownReport.ChartFolder, "NOTES.md");
-        args.RejectUnknown();
+        var o = MatrixOptions.Parse(args);
+        var (catalog, paths, repeats, seed, duration, warmup, warmupCase) =
+            (o.Catalog, o.Paths, o.Repeats, o.Seed, o.Duration, o.Warmup, o.WarmupCase);
 
-        var built = suites.Select(name => Without(SuiteCatalog.Build(name, options), noKestrel, noGo)).ToList();
+        var built = o.Suites.Select(name => Without(SuiteCatalog.Build(name, o.Suite), o.NoKestrel, o.NoGo)).ToList();
         foreach (var mode in built.SelectMany(s => s.Modes))
             if (!catalog.ContainsKey(mode)) throw new ArgumentException($"mode '{mode}' is not known");
-        if (extraModes.Any(m => m.Server != ServerKind.ActorWss)) throw new ArgumentException("--mode defines ActorWss modes only");
 
-        if (dryRun)
+        if (o.DryRun)
         {
             foreach (var suite in built)
             {
@@ -98,17 +68,17 @@ public static class MatrixCommand
         }
 
         var console = AnsiConsole.Console;
-        using var certificate = BenchCertificate.Create(certificateKind);
+        using var certificate = BenchCertificate.Create(o.Certificate);
         var launch = await LaunchAsync(paths, certificate, built.Any(s => s.Modes.Any(m => catalog[m].Server == ServerKind.Gorilla)), console);
         var environment = RunEnvironmentProbe.Current(paths, certificate);
-        var benchFolder = Path.Combine(output, MarkdownReport.ChartFolder);
+        var benchFolder = Path.Combine(o.Output, MarkdownReport.ChartFolder);
         Directory.CreateDirectory(benchFolder);
         var command = "dotnet run -c Release --project src/ActorWss.Bench -- " + string.Join(' ', rawArgs.Select(Quote));
         bool errors = false;
 
         foreach (var suite in built)
         {
-            var plan = new RunPlan(suite, catalog, duration, warmup, warmupCase, repeats, seed, cores);
+            var plan = new RunPlan(suite, catalog, duration, warmup, warmupCase, repeats, seed, o.Suite.Cores);
             var schedule = Schedule.For(suite, repeats, seed);
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{suite.Name}: {schedule.Steps.Count} steps, about {Estimate(schedule, duration, warmup, warmupCase).TotalMinutes:0} min ({suite.Modes.Count} modes, {repeats} repeat(s), seed {seed}), " +
@@ -124,7 +94,7 @@ public static class MatrixCommand
             console.WriteLine($"wrote {resultsFile}");
         }
 
-        var written = await ReportCommand.RenderAsync(output, File.Exists(notesFile) ? await File.ReadAllTextAsync(notesFile) : null);
+        var written = await ReportCommand.RenderAsync(o.Output, File.Exists(o.NotesFile) ? await File.ReadAllTextAsync(o.NotesFile) : null);
         Console.WriteLine(written);
         return errors ? 3 : 0;
     }
