@@ -37,6 +37,12 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
 
     public DurationHistogram TlsHandshakeDuration { get; } = new();
 
+    /// <summary>Input bytes per TLS decrypt step (ciphertext taken in one step): how much each step batched.</summary>
+    public SizeHistogram TlsDecryptStepBytes { get; } = new();
+
+    /// <summary>Input bytes per TLS encrypt step (plaintext coalesced into one step).</summary>
+    public SizeHistogram TlsEncryptStepBytes { get; } = new();
+
     public TaggedCounters CloseCodesSent { get; } = new();
 
     public TaggedCounters CloseCodesReceived { get; } = new();
@@ -101,6 +107,8 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     {
         if (offloaded) Interlocked.Increment(ref _offloadedSteps);
         else Interlocked.Increment(ref _inlineSteps);
+        if (kind == TlsStepKind.Decrypt) TlsDecryptStepBytes.Record(bytes);
+        else if (kind == TlsStepKind.Encrypt) TlsEncryptStepBytes.Record(bytes);
     }
 
     public void OnOffloadQueue(int delta) => Interlocked.Add(ref _offloadQueue, delta);

@@ -47,6 +47,14 @@ internal static class PrometheusText
             Sample(text, "actorwss_tls_handshake_duration_seconds_count", $"listener=\"{m.Listener}\"", histogram.Count);
         }
 
+        text.Append("# HELP actorwss_tls_step_bytes Input bytes per TLS step (ciphertext per decrypt step, plaintext per encrypt step): how much each step batched.\n");
+        text.Append("# TYPE actorwss_tls_step_bytes histogram\n");
+        foreach (var m in listeners)
+        {
+            StepBytes(text, m.Listener, "decrypt", m.TlsDecryptStepBytes);
+            StepBytes(text, m.Listener, "encrypt", m.TlsEncryptStepBytes);
+        }
+
         Paired(text, "actorwss_auth_rejections_total", "Clients a route's authenticator refused, by reason.", listeners, "route", "reason", m => m.AuthenticationRejections);
         Paired(text, "actorwss_outbound_dropped_total", "Messages sent to a connection that did not reach its client: dropped by the route's overflow policy, lost to an overflow close, or sent while it was closing.", listeners, "route", "reason", m => m.OutboundDropped);
         Paired(text, "actorwss_outbound_overflow_closes_total", "Connections closed because their outbound queue overflowed, by close code.", listeners, "route", "code", m => m.OverflowCloses);
@@ -67,7 +75,37 @@ internal static class PrometheusText
         Sample(text, "process_resident_memory_bytes", null, rss);
         text.Append("# HELP process_start_time_seconds Start time of the server process, Unix seconds.\n# TYPE process_start_time_seconds gauge\n");
         Sample(text, "process_start_time_seconds", null, started.ToUnixTimeMilliseconds() / 1000.0);
+        Runtime(text);
         return text.ToString();
+    }
+
+    private static void StepBytes(StringBuilder text, string listener, string kind, SizeHistogram histogram)
+    {
+        foreach (var (bound, count) in histogram.Cumulative())
+            Sample(text, "actorwss_tls_step_bytes_bucket", $"listener=\"{listener}\",kind=\"{kind}\",le=\"{bound}\"", count);
+        Sample(text, "actorwss_tls_step_bytes_sum", $"listener=\"{listener}\",kind=\"{kind}\"", histogram.Sum);
+        Sample(text, "actorwss_tls_step_bytes_count", $"listener=\"{listener}\",kind=\"{kind}\"", histogram.Count);
+    }
+
+    /// <summary>
+    /// The .NET runtime's own counters, cumulative, so that a reader can take the difference over any window
+    /// (a benchmark divides it by the echoes in that window). Names follow the runtime's metrics (dotnet.*).
+    /// </summary>
+    private static void Runtime(StringBuilder text)
+    {
+        text.Append("# HELP dotnet_gc_heap_total_allocated_bytes_total Bytes allocated on the managed heap since the process started.\n");
+        text.Append("# TYPE dotnet_gc_heap_total_allocated_bytes_total counter\n");
+        Sample(text, "dotnet_gc_heap_total_allocated_bytes_total", null, GC.GetTotalAllocatedBytes(precise: false));
+        text.Append("# HELP dotnet_gc_collections_total Garbage collections since the process started, by generation.\n");
+        text.Append("# TYPE dotnet_gc_collections_total counter\n");
+        for (int generation = 0; generation <= GC.MaxGeneration; generation++)
+            Sample(text, "dotnet_gc_collections_total", $"gc_heap_generation=\"gen{generation}\"", GC.CollectionCount(generation));
+        text.Append("# HELP dotnet_thread_pool_work_item_count_total Work items the .NET thread pool completed since the process started.\n");
+        text.Append("# TYPE dotnet_thread_pool_work_item_count_total counter\n");
+        Sample(text, "dotnet_thread_pool_work_item_count_total", null, ThreadPool.CompletedWorkItemCount);
+        text.Append("# HELP dotnet_thread_pool_thread_count Threads of the .NET thread pool.\n");
+        text.Append("# TYPE dotnet_thread_pool_thread_count gauge\n");
+        Sample(text, "dotnet_thread_pool_thread_count", null, ThreadPool.ThreadCount);
     }
 
     private static void Family(StringBuilder text, string name, string type, string help, IEnumerable<ListenerMetrics> listeners,

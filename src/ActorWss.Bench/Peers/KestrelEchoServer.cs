@@ -9,12 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace ActorWss.Bench.Peer;
+namespace ActorWss.Bench.Peers;
 
 /// <summary>
 /// The peer for context: what a .NET developer would write without ActorWss. ASP.NET Core's Kestrel with its
 /// WebSocket middleware, ws:// and wss:// on loopback, echoing every message (same type, same payload). Default
 /// settings, as a user would run it; the GC mode is the same as the ActorWss server's (Directory.Build.props).
+/// <c>GET /metrics</c> serves the runtime counters ActorWss serves, so the bench reads the same per-echo costs.
 /// </summary>
 public static class KestrelEchoServer
 {
@@ -34,7 +35,9 @@ public static class KestrelEchoServer
         foreach (var address in app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
                      .Features.Get<IServerAddressesFeature>()!.Addresses)
             Console.WriteLine($"Listening on {address.Replace("http", "ws", StringComparison.Ordinal)}/ (kestrel)");
-        try { await Task.Delay(Timeout.Infinite, stop); }
+        // SIGTERM reaches the host's lifetime, not our token: wait for either.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop, app.Lifetime.ApplicationStopping);
+        try { await Task.Delay(Timeout.Infinite, stopping.Token); }
         catch (OperationCanceledException) { }
         await app.StopAsync();
     }
@@ -43,6 +46,12 @@ public static class KestrelEchoServer
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
+            if (context.Request.Path == "/metrics")
+            {
+                context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                await context.Response.WriteAsync(RuntimeCountersText.Render());
+                return;
+            }
             context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
             return;
         }
