@@ -36,6 +36,9 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
 
     public DurationHistogram TlsHandshakeDuration { get; } = new();
 
+    /// <summary>How peers ended established TLS sessions: "close_notify", or "truncated" (TCP closed without it).</summary>
+    public TaggedCounters TlsPeerCloses { get; } = new();
+
     public TaggedCounters CloseCodesSent { get; } = new();
 
     public TaggedCounters CloseCodesReceived { get; } = new();
@@ -97,6 +100,9 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     }
 
     public void OnSessionError(string reason) => Interlocked.Increment(ref _tlsSessionErrors);
+
+    public void OnPeerClosed(TlsPeerClose how) =>
+        TlsPeerCloses.Increment(how == TlsPeerClose.CloseNotify ? "close_notify" : "truncated");
 
     /// <summary>A small, bounded set of label values for TLS failures (the reasons themselves are free text).</summary>
     private static string FailureClass(string reason) => reason switch

@@ -29,6 +29,7 @@ internal sealed class ServerMetrics : IDisposable
         ObserveTagged("actorwss.handshakes", "reason", "HTTP phase outcomes", m => m.Handshakes);
         ObserveTagged("actorwss.connections.refused", "reason", "Connections answered 503", m => m.Refused);
         ObserveTagged("actorwss.tls.handshakes", "result", "TLS handshakes", m => m.TlsHandshakes);
+        ObserveTagged("actorwss.tls.peer_closes", "how", "How peers ended established TLS sessions", m => m.TlsPeerCloses);
         ObserveTagged("actorwss.close_codes.sent", "code", "Close frames sent, by status code", m => m.CloseCodesSent);
         ObserveTagged("actorwss.close_codes.received", "code", "Close frames received, by status code", m => m.CloseCodesReceived);
     }

@@ -23,4 +23,7 @@ internal interface ITlsObserver
 
     /// <summary>An established session broke: bad record, truncation, reset.</summary>
     void OnSessionError(string reason);
+
+    /// <summary>The peer ended its side of an established session (called on the stream's own thread).</summary>
+    void OnPeerClosed(TlsPeerClose how);
 }

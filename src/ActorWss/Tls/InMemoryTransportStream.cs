@@ -71,6 +71,9 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
         _readable = _inbound.Count;
     }
 
+    /// <summary>The network input has ended (<see cref="CompleteInput"/>).</summary>
+    public bool InputCompleted => _inputCompleted;
+
     /// <summary>The network closed: reads return 0 once the buffered ciphertext is consumed.</summary>
     public void CompleteInput()
     {

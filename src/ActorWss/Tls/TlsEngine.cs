@@ -5,10 +5,24 @@ using Akka.IO;
 
 namespace ActorWss.Tls;
 
+/// <summary>How the peer ended its side of the session, as far as a decrypt step has seen.</summary>
+internal enum TlsPeerClose
+{
+    /// <summary>Still sending.</summary>
+    None,
+    /// <summary>close_notify (RFC 8446 §6.1): the peer said it is done.</summary>
+    CloseNotify,
+    /// <summary>
+    /// TCP ended at a record boundary without close_notify. RFC 8446 §6.1 leaves it to the application: here the
+    /// WebSocket close handshake says whether the conversation was complete, so it ends the session like a close.
+    /// </summary>
+    Truncated,
+}
+
 /// <summary>What one decrypt step produced.</summary>
 /// <param name="Plaintext">Application bytes decrypted now (possibly none).</param>
-/// <param name="Closed">The peer sent close_notify, or the network input ended: no more plaintext will come.</param>
-internal readonly record struct DecryptResult(ByteString Plaintext, bool Closed);
+/// <param name="PeerClose">Whether the peer ended its side: no more plaintext will come after this.</param>
+internal readonly record struct DecryptResult(ByteString Plaintext, TlsPeerClose PeerClose);
 
 /// <summary>
 /// One TLS server session: an <see cref="SslStream"/> over an <see cref="InMemoryTransportStream"/>. Every call
@@ -34,7 +48,7 @@ internal sealed class TlsEngine : IDisposable
     private Task? _handshake;
     private ValueTask<int> _read;
     private bool _readOutstanding;
-    private bool _closed;
+    private TlsPeerClose _peerClose;
     private readonly Lock _session = new(); // held by every call into the SslStream after the handshake started
     private bool _disposed;
 
@@ -63,8 +77,9 @@ internal sealed class TlsEngine : IDisposable
 
     /// <summary>
     /// Feeds <paramref name="ciphertext"/> (may be empty) and returns all plaintext that became available; with
-    /// <paramref name="inputEnded"/>, the network input is over (a read waiting for more ends). During the handshake
-    /// this only advances it. Throws the SslStream's exception on bad input (handshake failure, bad MAC, truncation).
+    /// <paramref name="inputEnded"/>, the network input is over after it (read first, so that close_notify in the
+    /// last bytes is told from a bare FIN). During the handshake this only advances it. Throws the SslStream's
+    /// exception on bad input (handshake failure, bad MAC, a record cut short).
     /// </summary>
     public DecryptResult Decrypt(ByteString ciphertext, bool inputEnded = false)
     {
@@ -72,49 +87,62 @@ internal sealed class TlsEngine : IDisposable
         try
         {
             _transport.Feed(ciphertext);
-            if (inputEnded) _transport.CompleteInput();
-            if (!Handshake.IsCompleted || _closed) return new DecryptResult(ByteString.Empty, _closed);
-            Handshake.GetAwaiter().GetResult(); // rethrows a handshake failure
-
-            var plaintext = ByteString.Empty;
-            bool mayHaveMore = false; // the last read filled the buffer: the SslStream may hold more of the record
-            while (true)
+            var plaintext = ReadAvailable();
+            if (inputEnded && _peerClose == TlsPeerClose.None)
             {
-                if (!_readOutstanding)
-                {
-                    // Read only when it completes at once (the transport hands out whole records, one at a time, so
-                    // the SslStream holds nothing the transport cannot see): no pending read, continuation or state
-                    // machine per record.
-                    if (!_transport.CanReadNow && !mayHaveMore) break;
-                    _plaintext ??= ArrayPool<byte>.Shared.Rent(PlaintextBufferSize);
-                    _read = _ssl.ReadAsync(_plaintext);
-                    _readOutstanding = true;
-                }
-                // Pending: the SslStream needs more than was there (a record split across packets, a post-handshake
-                // message); the next Feed resumes it inline.
-                if (!_read.IsCompleted) break;
-                _readOutstanding = false;
-                int n = _read.GetAwaiter().GetResult();
-                if (n == 0)
-                {
-                    _closed = true;
-                    break;
-                }
-                mayHaveMore = n == _plaintext!.Length;
-                var chunk = ByteStrings.CopyOf(_plaintext.AsSpan(0, n));
-                plaintext = plaintext.IsEmpty ? chunk : plaintext.Concat(chunk);
+                _transport.CompleteInput(); // a pending read (the handshake's, or a record's) ends now
+                var last = ReadAvailable();
+                if (!last.IsEmpty) plaintext = plaintext.IsEmpty ? last : plaintext.Concat(last);
             }
-            if (!_readOutstanding && _plaintext is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_plaintext);
-                _plaintext = null;
-            }
-            return new DecryptResult(plaintext, _closed);
+            return new DecryptResult(plaintext, _peerClose);
         }
         finally
         {
             Exit();
         }
+    }
+
+    /// <summary>Every record the transport holds, decrypted; rethrows a handshake failure.</summary>
+    private ByteString ReadAvailable()
+    {
+        if (!Handshake.IsCompleted || _peerClose != TlsPeerClose.None) return ByteString.Empty;
+        Handshake.GetAwaiter().GetResult(); // rethrows a handshake failure
+
+        var plaintext = ByteString.Empty;
+        bool mayHaveMore = false; // the last read filled the buffer: the SslStream may hold more of the record
+        while (true)
+        {
+            if (!_readOutstanding)
+            {
+                // Read only when it completes at once (the transport hands out whole records, one at a time, so
+                // the SslStream holds nothing the transport cannot see): no pending read, continuation or state
+                // machine per record.
+                if (!_transport.CanReadNow && !mayHaveMore) break;
+                _plaintext ??= ArrayPool<byte>.Shared.Rent(PlaintextBufferSize);
+                _read = _ssl.ReadAsync(_plaintext);
+                _readOutstanding = true;
+            }
+            // Pending: the SslStream needs more than was there (a record split across packets, a post-handshake
+            // message); the next Feed resumes it inline.
+            if (!_read.IsCompleted) break;
+            _readOutstanding = false;
+            int n = _read.GetAwaiter().GetResult();
+            if (n == 0)
+            {
+                // SslStream reads 0 at close_notify, and at an end of input on a record boundary.
+                _peerClose = _transport.InputCompleted ? TlsPeerClose.Truncated : TlsPeerClose.CloseNotify;
+                break;
+            }
+            mayHaveMore = n == _plaintext!.Length;
+            var chunk = ByteStrings.CopyOf(_plaintext.AsSpan(0, n));
+            plaintext = plaintext.IsEmpty ? chunk : plaintext.Concat(chunk);
+        }
+        if (!_readOutstanding && _plaintext is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_plaintext);
+            _plaintext = null;
+        }
+        return plaintext;
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> into records (split at 16 KiB by the SslStream).</summary>

@@ -301,11 +301,12 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
                 if (IsAvailable(_stage._plainOut)) Push(_stage._plainOut, result.Plaintext);
                 else _plainPending = result.Plaintext;
             }
-            if (result.Closed)
+            if (result.PeerClose != TlsPeerClose.None)
             {
                 _peerClosed = true;
                 CompletePlainOutIfDrained();
                 PullCipherIfRoom();
+                Observer?.OnPeerClosed(result.PeerClose);
                 return;
             }
             TryDecrypt();
