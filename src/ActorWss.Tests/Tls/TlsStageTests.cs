@@ -19,6 +19,7 @@ public enum StageMode
 {
     Inline = TlsMode.Inline,
     Offload = TlsMode.Offload,
+    Adaptive = TlsMode.Adaptive,
 }
 
 /// <summary>
@@ -45,7 +46,11 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
         public required TestSubscriber.Probe<ByteString> PlainOut { get; init; }
         public required TestPublisher.Probe<ByteString> PlainIn { get; init; }
         public required Task<TlsOutcome> Outcome { get; init; }
+        /// <summary>Completes when the stage has stopped (every port closed).</summary>
+        public required Task<string?> Ended { get; init; }
         public required DuplexPipeStream ClientTransport { get; init; }
+        /// <summary>Between the client SslStream and <see cref="ClientTransport"/>: holds the client's writes back on demand.</summary>
+        public required CorkedStream ClientWrites { get; init; }
 
         /// <summary>Reads from the plaintext side until <paramref name="count"/> bytes arrived.</summary>
         public byte[] ReadPlain(int count)
@@ -81,6 +86,11 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
         public void OnHandshake(TlsOutcome outcome) { }
 
         public void OnSessionError(string reason) { }
+
+        /// <summary>Completes on the stage's own thread, as it handles the decrypt step that saw the peer's close.</summary>
+        public TaskCompletionSource<TlsPeerClose> PeerClosed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnPeerClosed(TlsPeerClose how) => PeerClosed.TrySetResult(how);
     }
 
     private TlsServerContext Context(StageMode mode) => TlsServerContext.Create(
@@ -103,7 +113,7 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
             (tls, sink, source) => (tls, sink, source),
             (builder, tls, sink, source) =>
             {
-                builder.From(builder.Add(ciphertextIn)).To(tls.Inlet1);
+                builder.From(builder.Add(ciphertextIn)).Via(builder.Add(new EndOfInputOnRead<ByteString>())).To(tls.Inlet1);
                 builder.From(tls.Outlet1).To(sink);
                 builder.From(source).To(tls.Inlet2);
                 builder.From(tls.Outlet2).To(builder.Add(ciphertextOut));
@@ -113,14 +123,15 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
             .Run(Sys.Materializer());
 
         var transport = new DuplexPipeStream(toClient.Reader, toServer.Writer);
-        var client = new SslStream(transport, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        var corked = new CorkedStream(transport);
+        var client = new SslStream(corked, leaveInnerStreamOpen: false, (_, _, _, _) => true);
         await client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = "localhost",
             EnabledSslProtocols = protocol,
             ApplicationProtocols = [SslApplicationProtocol.Http11],
         }).WaitAsync(Timeout);
-        return new Connection { Client = client, PlainOut = plainOut, PlainIn = plainIn, Outcome = session.Handshake, ClientTransport = transport };
+        return new Connection { Client = client, PlainOut = plainOut, PlainIn = plainIn, Outcome = session.Handshake, Ended = session.Error, ClientTransport = transport, ClientWrites = corked };
     }
 
     public static TheoryData<StageMode, SslProtocols> ModesAndVersions => new()
@@ -278,6 +289,50 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
             Assert.Equal(offloaded, step.Offloaded);
             Assert.StartsWith(threadPrefix, step.Thread);
         });
+    }
+
+    /// <summary>
+    /// Issue 12, defect 2: a burst, close_notify and FIN while the layer above takes nothing. The decrypt step that
+    /// reads close_notify also returns plaintext the layer above cannot take yet; once it took it, the stage must
+    /// still read on to the FIN, so that it stops when the layer above is done too.
+    /// </summary>
+    [Theory]
+    [InlineData(StageMode.Inline)]
+    [InlineData(StageMode.Offload)]
+    [InlineData(StageMode.Adaptive)]
+    public async Task A_burst_then_close_notify_and_fin_while_the_layer_above_is_busy_ends_the_stage(StageMode mode)
+    {
+        var recorder = new ThreadRecorder();
+        await using var c = await ConnectAsync(mode, observer: recorder);
+        await c.Client.WriteAsync(new byte[100]);
+        c.ReadPlain(100); // the layer above now has no demand: it is busy with this message
+
+        // 49 more records and close_notify reach the stage as one read, as from a full socket buffer; then the FIN.
+        c.ClientWrites.Cork();
+        for (int i = 1; i < 50; i++) await c.Client.WriteAsync(new byte[100]);
+        await c.Client.ShutdownAsync();
+        await c.ClientWrites.UncorkAsync();
+        c.ClientTransport.CompleteOutput();
+        // Demand comes only after the stage has handled that step: its plaintext had to wait.
+        Assert.Equal(TlsPeerClose.CloseNotify, await recorder.PeerClosed.Task.WaitAsync(Timeout));
+
+        long received = 100;
+        while (true)
+        {
+            c.PlainOut.Request(1);
+            var next = c.PlainOut.ExpectEvent(Timeout);
+            if (next is not TestSubscriber.OnNext<ByteString> chunk)
+            {
+                Assert.IsType<TestSubscriber.OnComplete>(next);
+                break;
+            }
+            received += chunk.Element.Count;
+        }
+        Assert.Equal(50 * 100, received);
+        c.PlainIn.SendComplete(); // the layer above is done too
+
+        Assert.Equal(0, await c.Client.ReadAsync(new byte[16]).AsTask().WaitAsync(Timeout)); // our close_notify
+        Assert.Null(await c.Ended.WaitAsync(Timeout));
     }
 
     /// <summary>
