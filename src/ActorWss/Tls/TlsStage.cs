@@ -279,6 +279,12 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
         private void PullCipherIfRoom()
         {
             if (IsClosed(_stage._cipherIn) || HasBeenPulled(_stage._cipherIn) || _failed) return;
+            // After close_notify nothing is decrypted: read on (discarding) to the FIN, whatever the layer above does.
+            if (_peerClosed)
+            {
+                Pull(_stage._cipherIn);
+                return;
+            }
             if (!_plainPending.IsEmpty) return;
             // A full batch waits for the decrypt step, unless it does not hold a whole record yet.
             if (_cipherBatch.Count >= _settings.MaxBatchBytes && WholeRecordsInBatch() > 0) return;
