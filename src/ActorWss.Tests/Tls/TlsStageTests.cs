@@ -85,7 +85,7 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
 
         public void OnHandshake(TlsOutcome outcome) { }
 
-        public void OnSessionError(string reason) { }
+        public void OnSessionError(TlsFailed failure) { }
 
         /// <summary>Completes on the stage's own thread, as it handles the decrypt step that saw the peer's close.</summary>
         public TaskCompletionSource<TlsPeerClose> PeerClosed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -94,23 +94,23 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
                 TlsHandshakeDuration.Record(established.HandshakeTime);
                 break;
             case TlsFailed failed:
-                TlsHandshakes.Increment(FailureClass(failed.Reason));
+                TlsHandshakes.Increment(FailureLabel(failed.Kind));
                 break;
         }
     }
 
-    public void OnSessionError(string reason) => Interlocked.Increment(ref _tlsSessionErrors);
+    public void OnSessionError(TlsFailed failure) => Interlocked.Increment(ref _tlsSessionErrors);
 
     public void OnPeerClosed(TlsPeerClose how) =>
         TlsPeerCloses.Increment(how == TlsPeerClose.CloseNotify ? "close_notify" : "truncated");
 
-    /// <summary>A small, bounded set of label values for TLS failures (the reasons themselves are free text).</summary>
-    private static string FailureClass(string reason) => reason switch
+    /// <summary>The label value of each TLS failure class (stable: dashboards use them).</summary>
+    private static string FailureLabel(TlsFailureKind kind) => kind switch
     {
-        _ when reason.Contains("timeout", StringComparison.OrdinalIgnoreCase) => "timeout",
-        _ when reason.Contains("closed", StringComparison.OrdinalIgnoreCase) || reason.Contains("EOF", StringComparison.Ordinal) => "peer-closed",
-        _ when reason.Contains("connection failed", StringComparison.OrdinalIgnoreCase) => "connection-failed",
-        _ when reason.Contains("certificate", StringComparison.OrdinalIgnoreCase) => "certificate",
+        TlsFailureKind.Timeout => "timeout",
+        TlsFailureKind.PeerClosed => "peer-closed",
+        TlsFailureKind.ConnectionFailed => "connection-failed",
+        TlsFailureKind.Certificate => "certificate",
         _ => "protocol",
     };
 }

@@ -42,6 +42,15 @@ internal sealed class TlsEngine : IDisposable
     /// <summary>A TLS record carries at most 16 KiB of plaintext (RFC 8446 §5.1), and the transport hands out one record per read.</summary>
     private const int PlaintextBufferSize = 16 * 1024;
 
+    /// <summary>RFC 8446 §5.1 ContentType handshake: the first record of every TLS client.</summary>
+    private const byte HandshakeContentType = 22;
+
+    /// <summary>
+    /// A fatal decode_error alert (RFC 8446 §6.2) as a TLSPlaintext record (§5.1): alert(21), legacy version 3.3,
+    /// length 2, level fatal(2), description decode_error(50).
+    /// </summary>
+    private static readonly byte[] DecodeErrorAlert = [21, 3, 3, 0, 2, 2, 50];
+
     private readonly InMemoryTransportStream _transport = new();
     private readonly SslStream _ssl;
     private byte[]? _plaintext; // rented while a read needs it: an idle connection holds no plaintext buffer
@@ -51,6 +60,7 @@ internal sealed class TlsEngine : IDisposable
     private TlsPeerClose _peerClose;
     private readonly Lock _session = new(); // held by every call into the SslStream after the handshake started
     private bool _disposed;
+    private int _firstByte = -1; // of the peer's input: a TLS client begins with a handshake record
 
     public TlsEngine() => _ssl = new SslStream(_transport, leaveInnerStreamOpen: true);
 
@@ -71,21 +81,57 @@ internal sealed class TlsEngine : IDisposable
         }
     }
 
+    /// <summary>The network input has ended (fed with <c>inputEnded</c>).</summary>
+    public bool InputEnded => _transport.InputCompleted;
+
+    /// <summary>Our certificate validation refused the peer's certificate (mTLS).</summary>
+    public bool CertificateRejected { get; private set; }
+
     /// <summary>Starts the server handshake; it advances as ciphertext is fed to <see cref="Decrypt"/>.</summary>
-    public void StartHandshake(SslServerAuthenticationOptions options) =>
+    public void StartHandshake(SslServerAuthenticationOptions options)
+    {
+        if (options.RemoteCertificateValidationCallback is { } validate)
+        {
+            options.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+            {
+                bool accepted = validate(sender, certificate, chain, errors);
+                CertificateRejected |= !accepted;
+                return accepted;
+            };
+        }
         _handshake = _ssl.AuthenticateAsServerAsync(options, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Answers a failed handshake that the session did not answer itself: a fatal decode_error alert, in the clear
+    /// like every alert sent before the handshake has keys (RFC 8446 §5.1). SslStream checks record headers and parses
+    /// the ClientHello in managed code before OpenSSL sees it; what it refuses there gets no alert (and .NET 10's
+    /// parser throws ArgumentOutOfRangeException on some bad lengths, dotnet/runtime#126352), where OpenSSL would
+    /// have sent decode_error. Only a peer that began a TLS handshake is answered: one that does not speak TLS at all
+    /// (plain HTTP, garbage) is dropped without a word. Returns whether the alert was queued.
+    /// </summary>
+    public bool AnswerUnansweredHandshakeFailure()
+    {
+        lock (_session)
+        {
+            if (_disposed || _transport.WroteAny || _firstByte != HandshakeContentType) return false;
+            _transport.Write(DecodeErrorAlert);
+            return true;
+        }
+    }
 
     /// <summary>
     /// Feeds <paramref name="ciphertext"/> (may be empty) and returns all plaintext that became available; with
     /// <paramref name="inputEnded"/>, the network input is over after it (read first, so that close_notify in the
-    /// last bytes is told from a bare FIN). During the handshake this only advances it. Throws the SslStream's
-    /// exception on bad input (handshake failure, bad MAC, a record cut short).
+    /// last bytes is told from a bare FIN), and the result is a peer close or an exception. During the handshake this
+    /// only advances it. Throws the SslStream's exception on bad input (handshake failure, bad MAC, a record cut short).
     /// </summary>
     public DecryptResult Decrypt(ByteString ciphertext, bool inputEnded = false)
     {
         Enter();
         try
         {
+            if (_firstByte < 0 && !ciphertext.IsEmpty) _firstByte = ciphertext[0];
             _transport.Feed(ciphertext);
             var plaintext = ReadAvailable();
             if (inputEnded && _peerClose == TlsPeerClose.None)
@@ -93,6 +139,8 @@ internal sealed class TlsEngine : IDisposable
                 _transport.CompleteInput(); // a pending read (the handshake's, or a record's) ends now
                 var last = ReadAvailable();
                 if (!last.IsEmpty) plaintext = plaintext.IsEmpty ? last : plaintext.Concat(last);
+                // SslStream fails a handshake at the end of input; should it ever not, the session still ends here.
+                if (_peerClose == TlsPeerClose.None) throw new IOException("the peer closed the connection during the handshake");
             }
             return new DecryptResult(plaintext, _peerClose);
         }
