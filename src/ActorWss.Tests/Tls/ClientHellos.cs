@@ -12,7 +12,21 @@ internal static class ClientHellos
     /// <summary>Record header (5) + handshake header (4) + legacy_version (2) + random (32).</summary>
     private const int SessionIdOffset = 5 + 4 + 2 + 32;
 
+    /// <summary>A fresh ClientHello from a client SslStream.</summary>
     public static Task<byte[]> CaptureAsync() => TlsProbes.ClientHelloAsync();
+
+    /// <summary>
+    /// A ClientHello as .NET 10's SslStream sent it (TLS 1.2 and 1.3 offered, SNI localhost), kept so that tests that
+    /// mutate it are the same on every run (a fresh one has a new random and key share each time). Nothing in it is
+    /// secret: the key share is an ephemeral public key.
+    /// </summary>
+    public static byte[] Recorded => Convert.FromHexString(
+        "1603010119010001150303ACB4C2A6C0D6A241EB3A33353065D303D7CC49EB6E123EC430E385B809BF6AA320D99DF96D" +
+        "BD7CF78130DA760B34DAC78F8DE0816C04C98F612672CCBD517371DA0018130213031301C02CC02BC030C02FC024C023" +
+        "C028C02700FF010000B40000000E000C0000096C6F63616C686F7374000B000403000102000A00160014001D0017001E" +
+        "0019001801000101010201030104002300000005000501000000000016000000170000000D002A002804030503060308" +
+        "0708080809080A080B080408050806040105010601030303010302040205020602002B0009080304030303020301002D" +
+        "00020101003300260024001D0020D76B19773B79E307B65607D94CA2A3E08A5FA83F6F61D869D7450A0AD86BBC4D");
 
     /// <summary>Where the 16-bit cipher_suites length is.</summary>
     public static int CipherSuitesLengthOffset(byte[] hello) => SessionIdOffset + 1 + hello[SessionIdOffset];
