@@ -22,6 +22,17 @@ internal static class KnownKeys
         {
             var full = path + "." + key;
             if (full == "actorwss.tls.offload-dispatcher") continue;
+            if (full == "actorwss.routes")
+            {
+                var routes = section.GetConfig(key);
+                foreach (var name in Keys(routes))
+                {
+                    if (!routes.GetValue(name).IsObject())
+                        throw new InvalidConfigurationException($"{full}.{name}: expected an object {{ path = ..., handler = ... }}");
+                    CheckSection(routes.GetConfig(name), root.GetConfig("route-defaults"), $"{full}.{name}", root);
+                }
+                continue;
+            }
             if (full == "actorwss.listeners")
             {
                 var listeners = section.GetConfig(key);

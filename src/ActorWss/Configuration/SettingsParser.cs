@@ -23,8 +23,6 @@ internal static class SettingsParser
         ["akka-streams-tcp"] = TransportKind.AkkaStreamsTcp,
     };
 
-    private static readonly Dictionary<string, string> Handlers = new() { ["echo"] = "echo" };
-
     private static readonly Dictionary<string, TlsMode> TlsModes = new()
     {
         ["inline"] = TlsMode.Inline,
@@ -102,7 +100,8 @@ internal static class SettingsParser
             Http: httpSettings,
             WebSocket: webSocketSettings,
             Transport: transportSettings,
-            Handler: root.GetEnum("handler", Handlers),
+            Routes: RouteSettingsParser.ParseRoutes(root),
+            Jwt: RouteSettingsParser.ParseJwt(root),
             DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout"));
     }
 

@@ -1,3 +1,4 @@
+using ActorWss.Connections;
 using ActorWss.Http;
 using ActorWss.Tls;
 using ActorWss.WebSocket;
@@ -8,7 +9,7 @@ namespace ActorWss.Metrics;
 /// The counters of one listener. The connection actor, the protocol stage and the TLS stage report into it; the
 /// <c>/metrics</c> endpoint and the <c>ActorWss</c> meter read it. Hot-path updates are single interlocked adds.
 /// </summary>
-internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver
+internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver, IConnectionObserver
 {
     public string Listener { get; } = listener;
 
@@ -42,6 +43,28 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     public TaggedCounters CloseCodesSent { get; } = new();
 
     public TaggedCounters CloseCodesReceived { get; } = new();
+
+    /// <summary>Clients refused by a route's authenticator, by route and reason ("expired", "missing-token", "error", ...).</summary>
+    public PairCounters AuthenticationRejections { get; } = new();
+
+    /// <summary>Messages sent to a connection that did not reach its client, by route and why (drop-oldest, drop-newest, overflow, closed).</summary>
+    public PairCounters OutboundDropped { get; } = new();
+
+    /// <summary>Connections closed because their outbound queue overflowed, by route and close code.</summary>
+    public PairCounters OverflowCloses { get; } = new();
+
+    public void OnAuthenticationRejected(string route, string reason) => AuthenticationRejections.Increment(route, reason);
+
+    public void OnOutboundDropped(string route, OutboundDrop why) => OutboundDropped.Increment(route, why switch
+    {
+        OutboundDrop.DropOldest => "drop-oldest",
+        OutboundDrop.DropNewest => "drop-newest",
+        OutboundDrop.Overflow => "overflow",
+        _ => "closed",
+    });
+
+    public void OnOverflowClose(string route, ushort code) =>
+        OverflowCloses.Increment(route, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public void ConnectionOpened()
     {

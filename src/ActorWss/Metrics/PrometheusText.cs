@@ -48,6 +48,19 @@ internal static class PrometheusText
             Sample(text, "actorwss_tls_handshake_duration_seconds_count", $"listener=\"{m.Listener}\"", histogram.Count);
         }
 
+        Paired(text, "actorwss_auth_rejections_total", "Clients a route's authenticator refused, by reason.", listeners, "route", "reason", m => m.AuthenticationRejections);
+        Paired(text, "actorwss_outbound_dropped_total", "Messages sent to a connection that did not reach its client: dropped by the route's overflow policy, lost to an overflow close, or sent while it was closing.", listeners, "route", "reason", m => m.OutboundDropped);
+        Paired(text, "actorwss_outbound_overflow_closes_total", "Connections closed because their outbound queue overflowed, by close code.", listeners, "route", "code", m => m.OverflowCloses);
+        if (metrics.Hub is { } hub)
+        {
+            Single(text, "actorwss_hub_connections", "gauge", "Connections registered with the hub (open WebSocket connections of this node).", hub.Connections.Count);
+            Single(text, "actorwss_hub_sends_to_missing_total", "counter", "Sends by connection id or user that found no open connection.", hub.SentToMissing);
+            Single(text, "actorwss_sends_to_closed_total", "counter", "Messages told to a connection after it had ended (dropped).", hub.SentToClosed);
+            Single(text, "actorwss_topics", "gauge", "Topics with at least one subscriber on this node.", hub.Topics.TopicCount);
+            Single(text, "actorwss_topic_publishes_total", "counter", "Messages published to topics.", hub.Topics.Published);
+            Single(text, "actorwss_topic_deliveries_total", "counter", "Topic messages handed to subscribers.", hub.Topics.Delivered);
+        }
+
         var (cpu, rss, started) = ServerMetrics.Process();
         text.Append("# HELP process_cpu_seconds_total User and system CPU time of the server process.\n# TYPE process_cpu_seconds_total counter\n");
         Sample(text, "process_cpu_seconds_total", null, cpu);
@@ -74,6 +87,24 @@ internal static class PrometheusText
         foreach (var m in listeners)
             foreach (var (value, count) in counters(m).Snapshot())
                 Sample(text, name, $"listener=\"{m.Listener}\",{label}=\"{Escape(value)}\"", count);
+    }
+
+    private static void Paired(StringBuilder text, string name, string help, IEnumerable<ListenerMetrics> listeners, string firstLabel,
+        string secondLabel, Func<ListenerMetrics, PairCounters> counters)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(" counter\n");
+        foreach (var m in listeners)
+            foreach (var (first, second, count) in counters(m).Snapshot())
+                Sample(text, name, $"listener=\"{m.Listener}\",{firstLabel}=\"{Escape(first)}\",{secondLabel}=\"{Escape(second)}\"", count);
+    }
+
+    /// <summary>A family of one sample without labels (a figure of the whole server).</summary>
+    private static void Single(StringBuilder text, string name, string type, string help, double value)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+        Sample(text, name, null, value);
     }
 
     private static void Sample(StringBuilder text, string name, string? labels, double value)

@@ -15,8 +15,9 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Dictionary<string, ListenerMetrics> _listeners;
     private readonly Meter _meter = new(MeterName);
 
-    public ServerMetrics(IEnumerable<string> listeners)
+    public ServerMetrics(IEnumerable<string> listeners, Connections.WebSocketHub? hub = null)
     {
+        Hub = hub;
         _listeners = listeners.ToDictionary(name => name, name => new ListenerMetrics(name), StringComparer.Ordinal);
         Observe("actorwss.connections.open", "{connection}", "Open connections", m => m.ConnectionsOpen, upDown: true);
         Observe("actorwss.connections.total", "{connection}", "Connections accepted", m => m.ConnectionsTotal);
@@ -35,6 +36,9 @@ internal sealed class ServerMetrics : IDisposable
     }
 
     public ListenerMetrics this[string listener] => _listeners[listener];
+
+    /// <summary>The actor system's hub (sends by id and user, topics); null in tests without one.</summary>
+    public Connections.WebSocketHub? Hub { get; }
 
     public IReadOnlyCollection<ListenerMetrics> Listeners => _listeners.Values;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using ActorWss.Configuration;
-using ActorWss.Handlers;
+using ActorWss.Connections;
+using ActorWss.Hosting;
+using ActorWss.Routing;
 using ActorWss.Http;
 using ActorWss.Metrics;
 using ActorWss.Tls;
@@ -56,16 +58,18 @@ internal sealed class ActorWssServer
     /// Binds every listener; fails (and stops what did bind) if one cannot bind, or if a TLS listener has no usable
     /// certificate (<see cref="InvalidConfigurationException"/>).
     /// </summary>
-    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings)
+    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings, ActorWssBuilder? application = null)
     {
+        application ??= ActorWssBuilder.Empty;
+        var routes = RouteResolver.Resolve(settings, application.Handlers, application.Authenticators);
         var transport = TransportFactory.Create(system, settings.Transport);
-        var handler = MessageHandlers.Resolve(settings.Handler);
-        var metrics = new ServerMetrics(settings.Listeners.Select(l => l.Name));
+        var hub = WebSocketHub.Get(system);
+        var metrics = new ServerMetrics(settings.Listeners.Select(l => l.Name), hub);
         var policy = new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols);
         var metricsEndpoint = new MetricsEndpoint(metrics);
         var pipelines = settings.Listeners.ToDictionary(listener => listener.Name, listener => new ConnectionPipeline(settings,
             listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name),
-            new RequestRouter(policy, PlainEndpoints(settings, listener, metricsEndpoint)), handler, metrics[listener.Name]));
+            new RequestRouter(policy, routes, PlainEndpoints(settings, listener, metricsEndpoint)), metrics[listener.Name]));
 
         var actors = settings.Listeners
             .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipelines[listener.Name]), "listener-" + listener.Name))

@@ -94,6 +94,12 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>
+    /// A connection actor that fails is stopped, never restarted: a restart would materialize its one-shot socket flow
+    /// again. Its PostStop accounts for it; the failure is logged once.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
     public static Props Props(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline) =>
         Akka.Actor.Props.Create(() => new ListenerActor(settings, transport, pipeline));
 

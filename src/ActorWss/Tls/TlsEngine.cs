@@ -77,7 +77,8 @@ internal sealed class TlsEngine : IDisposable
                 _ssl.NegotiatedCipherSuite,
                 _ssl.NegotiatedApplicationProtocol.Protocol.IsEmpty ? null : _ssl.NegotiatedApplicationProtocol.ToString(),
                 handshakeTime,
-                _ssl.RemoteCertificate?.Subject);
+                _ssl.RemoteCertificate?.Subject,
+                _ssl.RemoteCertificate as System.Security.Cryptography.X509Certificates.X509Certificate2);
         }
     }
 

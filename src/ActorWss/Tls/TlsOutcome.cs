@@ -7,12 +7,14 @@ namespace ActorWss.Tls;
 internal abstract record TlsOutcome;
 
 /// <param name="ClientCertificate">The client certificate's subject, with mTLS.</param>
+/// <param name="PeerCertificate">The client certificate itself, with mTLS (authenticators see it).</param>
 internal sealed record TlsEstablished(
     SslProtocols Protocol,
     TlsCipherSuite CipherSuite,
     string? ApplicationProtocol,
     TimeSpan HandshakeTime,
-    string? ClientCertificate) : TlsOutcome;
+    string? ClientCertificate,
+    System.Security.Cryptography.X509Certificates.X509Certificate2? PeerCertificate = null) : TlsOutcome;
 
 /// <summary>Why a TLS handshake failed or an established session broke: a small, fixed set (a metric label).</summary>
 internal enum TlsFailureKind

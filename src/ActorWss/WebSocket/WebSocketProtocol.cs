@@ -25,12 +25,13 @@ namespace ActorWss.WebSocket;
 /// </summary>
 internal static class WebSocketProtocol
 {
+    /// <param name="control">The connection's handle (the pipeline shares it with other layers); null: a new one.</param>
     public static BidiFlow<FrameEvent, Message, Message, OutboundFrame, WebSocketControl> Create(WebSocketSettings settings,
-        IWebSocketObserver? observer = null) =>
-        BidiFlow.FromGraph(new WebSocketProtocolStage(settings, observer));
+        IWebSocketObserver? observer = null, WebSocketControl? control = null) =>
+        BidiFlow.FromGraph(new WebSocketProtocolStage(settings, observer, control));
 }
 
-internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSocketObserver? observer)
+internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSocketObserver? observer, WebSocketControl? control)
     : GraphStageWithMaterializedValue<BidiShape<FrameEvent, Message, Message, OutboundFrame>, WebSocketControl>
 {
     private readonly Inlet<FrameEvent> _netIn = new("ws-protocol.net-in");
@@ -48,8 +49,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
 
     public override ILogicAndMaterializedValue<WebSocketControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var control = new WebSocketControl();
-        return new LogicAndMaterializedValue<WebSocketControl>(new Logic(this, control), control);
+        var handle = control ?? new WebSocketControl();
+        return new LogicAndMaterializedValue<WebSocketControl>(new Logic(this, handle), handle);
     }
 
     private enum State
@@ -98,6 +99,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         // Closing handshake record (§7.1.5, §7.1.6).
         private bool _closeSent;
         private bool _closeReceived;
+        private bool _closedByPeer;
         private ushort? _sentCode;
         private ushort? _receivedCode;
         private string? _closeReason;
@@ -143,7 +145,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 var message = Grab(stage._appIn);
                 if (_state != State.Open) return; // §5.5.1: no data frames after a Close
                 _observer?.OnMessageSent(message.Type, message.Payload.Count);
-                _pendingAppFrame = new OutboundFrame(message.IsText ? Opcode.Text : Opcode.Binary, message.Payload);
+                _pendingAppFrame = OutboundFrame.Of(message);
                 FlushOutbound();
             }, onUpstreamFinish: () =>
             {
@@ -170,7 +172,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         }
 
         public override void PostStop() =>
-            _control.SetClosed(new WebSocketCloseInfo(_sentCode, _receivedCode, _closeReason, _closeSent && _closeReceived));
+            _control.SetClosed(new WebSocketCloseInfo(_sentCode, _receivedCode, _closeReason, _closeSent && _closeReceived, _closedByPeer));
 
         // ---- inbound ------------------------------------------------------------------------------------------
 
@@ -243,8 +245,9 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             if (header.Opcode != Opcode.Continuation && _inMessage)
                 return (CloseStatus.ProtocolError, "new data frame before the fragmented message ended");
             // §7.4.1 (1009): refuse before reading the payload.
-            if (_messageLength + header.Length > _settings.MaxMessageSize)
-                return (CloseStatus.MessageTooBig, $"message larger than {_settings.MaxMessageSize} bytes");
+            long maxMessageSize = _control.MaxMessageSize ?? _settings.MaxMessageSize;
+            if (_messageLength + header.Length > maxMessageSize)
+                return (CloseStatus.MessageTooBig, $"message larger than {maxMessageSize} bytes");
             return null;
         }
 
@@ -348,6 +351,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 case State.Open:
                     // §5.5.1: reply with a Close, echoing the code; then close TCP (§7.1.1: the server closes first).
                     _state = State.Closed;
+                    _closedByPeer = true;
                     if (violation is { } v) _closeReason = v.Reason;
                     CompleteAppOutAfterPendingMessage();
                     if (!IsClosed(_stage._appIn)) Cancel(_stage._appIn);
@@ -366,6 +370,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         private void OnPeerGone()
         {
             // TCP closed: without a Close frame that is an abnormal closure (§7.1.5: 1006).
+            if (_receivedCode is null && !_closeSent) _closedByPeer = true;
             _receivedCode ??= CloseStatus.Abnormal;
             _state = State.Closed;
             if (_pendingClose is not null)
