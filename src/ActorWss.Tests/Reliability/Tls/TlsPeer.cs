@@ -75,6 +75,23 @@ internal sealed class TlsPeer : IAsyncDisposable
         for (int i = 0; i < count; i++) await WriteAsync(frame);
     }
 
+    /// <summary>Reads one frame from the server (unmasked, RFC 6455 §5.2): its opcode and payload.</summary>
+    public async Task<(Opcode Opcode, byte[] Payload)> ReadFrameAsync()
+    {
+        var header = await ReadExactlyAsync(2);
+        long length = header[1] & 0x7F;
+        if (length == 126) length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(await ReadExactlyAsync(2));
+        else if (length == 127) length = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(await ReadExactlyAsync(8));
+        return ((Opcode)(header[0] & 0x0F), await ReadExactlyAsync(checked((int)length)));
+    }
+
+    private async Task<byte[]> ReadExactlyAsync(int count)
+    {
+        var buffer = new byte[count];
+        await Tls.ReadExactlyAsync(buffer).AsTask().WaitAsync(Timeout);
+        return buffer;
+    }
+
     /// <summary>close_notify (RFC 8446 §6.1): the TLS session's write side ends; TCP stays open.</summary>
     public Task CloseNotifyAsync() => Tls.ShutdownAsync().WaitAsync(Timeout);
 
