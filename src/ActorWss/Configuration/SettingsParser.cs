@@ -132,6 +132,27 @@ internal static class SettingsParser
             DevCertificate: tls.GetBoolean("dev-certificate"),
             HandshakeTimeout: tls.GetDuration("handshake-timeout"),
             ClientCertificates: tls.GetEnum("client-certificates", ClientCertificateModes),
-            ClientCa: clientCa);
+            ClientCa: clientCa,
+            Sni: ParseSni(tls.Section("sni")),
+            Reload: tls.GetBoolean("reload") ? new CertificateReload(tls.GetDuration("reload-check-interval")) : null);
+    }
+
+    /// <summary><c>sni { "host.name" { path = ..., key-path = ..., password = ... } }</c>.</summary>
+    private static IReadOnlyList<SniCertificate> ParseSni(ConfigReader sni)
+    {
+        var certificates = new List<SniCertificate>();
+        foreach (var name in sni.Keys.Order(StringComparer.Ordinal))
+        {
+            var key = $"\"{name}\"";
+            if (!SniNames.IsValid(name))
+                throw new InvalidConfigurationException(
+                    $"{sni.Path}.{key}: not a host name; expected a DNS name such as \"example.com\", or \"*.example.com\" for any one label under it");
+            if (!sni.IsObject(key))
+                throw new InvalidConfigurationException($"{sni.Path}.{key}: expected an object {{ path = ..., key-path = ... }}");
+            var entry = sni.Section(key);
+            certificates.Add(new SniCertificate(name.ToLowerInvariant(),
+                new CertificateSettings(entry.GetString("path"), entry.GetOptionalString("key-path"), entry.GetOptionalString("password"))));
+        }
+        return certificates;
     }
 }

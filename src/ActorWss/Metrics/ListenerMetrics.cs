@@ -9,7 +9,8 @@ namespace ActorWss.Metrics;
 /// The counters of one listener. The connection actor, the protocol stage and the TLS stage report into it; the
 /// <c>/metrics</c> endpoint and the <c>ActorWss</c> meter read it. Hot-path updates are single interlocked adds.
 /// </summary>
-internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver, IConnectionObserver
+internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver, IConnectionObserver,
+    ITlsCertificateObserver
 {
     public string Listener { get; } = listener;
 
@@ -39,6 +40,14 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
 
     /// <summary>How peers ended established TLS sessions: "close_notify", or "truncated" (TCP closed without it).</summary>
     public TaggedCounters TlsPeerCloses { get; } = new();
+
+    /// <summary>The certificates served now, with their expiry (the default one and the SNI ones).</summary>
+    public IReadOnlyList<CertificateExpiry> TlsCertificates => Volatile.Read(ref _tlsCertificates);
+
+    private IReadOnlyList<CertificateExpiry> _tlsCertificates = [];
+
+    /// <summary>Certificate reloads after their files changed: "ok", or "failed" (the previous certificate stayed).</summary>
+    public TaggedCounters TlsCertificateReloads { get; } = new();
 
     public TaggedCounters CloseCodesSent { get; } = new();
 
@@ -123,6 +132,10 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     }
 
     public void OnSessionError(TlsFailed failure) => Interlocked.Increment(ref _tlsSessionErrors);
+
+    public void OnCertificates(IReadOnlyList<CertificateExpiry> served) => Volatile.Write(ref _tlsCertificates, served);
+
+    public void OnReload(bool loaded) => TlsCertificateReloads.Increment(loaded ? "ok" : "failed");
 
     public void OnPeerClosed(TlsPeerClose how) =>
         TlsPeerCloses.Increment(how == TlsPeerClose.CloseNotify ? "close_notify" : "truncated");

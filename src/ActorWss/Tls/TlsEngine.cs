@@ -61,6 +61,7 @@ internal sealed class TlsEngine : IDisposable
     private readonly Lock _session = new(); // held by every call into the SslStream after the handshake started
     private bool _disposed;
     private int _firstByte = -1; // of the peer's input: a TLS client begins with a handshake record
+    private Func<string?, SslServerAuthenticationOptions>? _optionsFor;
 
     public TlsEngine() => _ssl = new SslStream(_transport, leaveInnerStreamOpen: true);
 
@@ -88,9 +89,21 @@ internal sealed class TlsEngine : IDisposable
     /// <summary>Our certificate validation refused the peer's certificate (mTLS).</summary>
     public bool CertificateRejected { get; private set; }
 
-    /// <summary>Starts the server handshake; it advances as ciphertext is fed to <see cref="Decrypt"/>.</summary>
-    public void StartHandshake(SslServerAuthenticationOptions options)
+    /// <summary>
+    /// Starts the server handshake; it advances as ciphertext is fed to <see cref="Decrypt"/>. The options come from
+    /// <paramref name="optionsFor"/> once the ClientHello is in, for the server name it asks for (SNI; empty if none).
+    /// </summary>
+    public void StartHandshake(Func<string?, SslServerAuthenticationOptions> optionsFor)
     {
+        _optionsFor = optionsFor;
+        _handshake = _ssl.AuthenticateAsServerAsync(
+            static (_, hello, engine, _) => ValueTask.FromResult(((TlsEngine)engine!).OptionsFor(hello.ServerName)), this, CancellationToken.None);
+    }
+
+    /// <summary>The connection's options, with their certificate validation watched (a refusal is classified as one).</summary>
+    private SslServerAuthenticationOptions OptionsFor(string serverName)
+    {
+        var options = _optionsFor!(serverName);
         if (options.RemoteCertificateValidationCallback is { } validate)
         {
             options.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
@@ -100,7 +113,7 @@ internal sealed class TlsEngine : IDisposable
                 return accepted;
             };
         }
-        _handshake = _ssl.AuthenticateAsServerAsync(options, CancellationToken.None);
+        return options;
     }
 
     /// <summary>

@@ -166,7 +166,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
             var onDone = GetAsyncCallback<Step>(OnStepDone);
             _decrypt.OnDone = onDone;
             _encrypt.OnDone = onDone;
-            Engine.StartHandshake(_stage.Context.CreateOptions());
+            Engine.StartHandshake(_stage.Context.CreateOptions);
             // The handshake advances inside decrypt steps; this only covers an SslStream that finishes it on its own.
             var handshakeSettled = GetAsyncCallback(OnHandshakeSettled);
             Engine.Handshake.ContinueWith(_ => handshakeSettled(), TaskContinuationOptions.ExecuteSynchronously);
