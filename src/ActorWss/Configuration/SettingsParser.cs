@@ -150,8 +150,9 @@ internal static class SettingsParser
             if (!sni.IsObject(key))
                 throw new InvalidConfigurationException($"{sni.Path}.{key}: expected an object {{ path = ..., key-path = ... }}");
             var entry = sni.Section(key);
+            string? Optional(string key) => entry.Has(key) ? entry.GetOptionalString(key) : null; // a PFX needs no key-path
             certificates.Add(new SniCertificate(name.ToLowerInvariant(),
-                new CertificateSettings(entry.GetString("path"), entry.GetOptionalString("key-path"), entry.GetOptionalString("password"))));
+                new CertificateSettings(entry.GetString("path"), Optional("key-path"), Optional("password"))));
         }
         return certificates;
     }
