@@ -1,19 +1,15 @@
 using System.Buffers.Binary;
-using ActorWss.Tests.Support;
 
 namespace ActorWss.Tests.Tls;
 
 /// <summary>
-/// A real ClientHello (from .NET's SslStream) and the offsets of its fields (RFC 8446 §4.1.2), for tests that break
+/// A real ClientHello (captured from .NET's SslStream) and the offsets of its fields (RFC 8446 §4.1.2), for tests that break
 /// one field on purpose.
 /// </summary>
 internal static class ClientHellos
 {
     /// <summary>Record header (5) + handshake header (4) + legacy_version (2) + random (32).</summary>
     private const int SessionIdOffset = 5 + 4 + 2 + 32;
-
-    /// <summary>A fresh ClientHello from a client SslStream.</summary>
-    public static Task<byte[]> CaptureAsync() => TlsProbes.ClientHelloAsync();
 
     /// <summary>
     /// A ClientHello as .NET 10's SslStream sent it (TLS 1.2 and 1.3 offered, SNI localhost), kept so that tests that

@@ -197,7 +197,7 @@ public sealed class TlsStageEndingTests(ITestOutputHelper output) : TlsStageHarn
     [MemberData(nameof(AllModes))]
     public async Task A_fin_during_the_handshake_fails_it_as_peer_closed_without_an_alert(StageMode mode)
     {
-        var hello = await ClientHellos.CaptureAsync();
+        var hello = ClientHellos.Recorded;
         await using var c = StartStage(Settings(mode));
 
         await c.WriteRawAsync(hello[..(hello.Length / 2)]);
@@ -212,7 +212,7 @@ public sealed class TlsStageEndingTests(ITestOutputHelper output) : TlsStageHarn
     [MemberData(nameof(AllModes))]
     public async Task A_stalled_handshake_fails_at_the_handshake_timeout(StageMode mode)
     {
-        var hello = await ClientHellos.CaptureAsync();
+        var hello = ClientHellos.Recorded;
         await using var c = StartStage(Settings(mode, handshakeTimeout: TimeSpan.FromMilliseconds(300)));
 
         await c.WriteRawAsync(hello[..(hello.Length / 2)]); // and then nothing
@@ -248,7 +248,7 @@ public sealed class TlsStageEndingTests(ITestOutputHelper output) : TlsStageHarn
     [InlineData(StageMode.Offload, "no-cipher-suites")]
     public async Task A_client_hello_with_a_bad_cipher_suites_length_gets_a_decode_error_alert(StageMode mode, string breakage)
     {
-        var hello = await ClientHellos.CaptureAsync();
+        var hello = ClientHellos.Recorded;
         var malformed = breakage == "no-cipher-suites"
             ? ClientHellos.WithCipherSuitesLength(hello, 0)
             : ClientHellos.WithExtensionsLengthCutToOneByte(hello);
