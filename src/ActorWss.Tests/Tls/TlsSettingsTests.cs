@@ -102,6 +102,7 @@ public sealed class TlsSettingsTests
     [InlineData("{ \"a.*.example.com\" { path = a.pfx } }", "actorwss.tls.sni.\"a.*.example.com\": not a host name")]
     [InlineData("{ \"example.com\" = \"a.pfx\" }", "actorwss.tls.sni.\"example.com\": expected an object")]
     [InlineData("{ \"example.com\" { key-path = a-key.pem } }", "actorwss.tls.sni.\"example.com\".path: missing")]
+    [InlineData("foo", "actorwss.tls.sni:")]
     [InlineData("{ \"example.com\" { path = a.pem, keypath = a-key.pem } }", "actorwss.tls.sni.\"example.com\".keypath: unknown key; did you mean 'key-path'?")]
     public void Invalid_sni_settings_fail_naming_the_key(string sni, string expectedStart)
     {

@@ -133,13 +133,16 @@ internal static class SettingsParser
             HandshakeTimeout: tls.GetDuration("handshake-timeout"),
             ClientCertificates: tls.GetEnum("client-certificates", ClientCertificateModes),
             ClientCa: clientCa,
-            Sni: ParseSni(tls.Section("sni")),
+            Sni: ParseSni(tls),
             Reload: tls.GetBoolean("reload") ? new CertificateReload(tls.GetDuration("reload-check-interval")) : null);
     }
 
     /// <summary><c>sni { "host.name" { path = ..., key-path = ..., password = ... } }</c>.</summary>
-    private static IReadOnlyList<SniCertificate> ParseSni(ConfigReader sni)
+    private static IReadOnlyList<SniCertificate> ParseSni(ConfigReader tls)
     {
+        if (!tls.IsObject("sni"))
+            throw new InvalidConfigurationException($"{tls.Path}.sni: expected an object {{ \"host.name\" {{ path = ..., key-path = ... }} }}");
+        var sni = tls.Section("sni");
         var certificates = new List<SniCertificate>();
         foreach (var name in sni.Keys.Order(StringComparer.Ordinal))
         {
