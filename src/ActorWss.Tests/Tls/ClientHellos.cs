@@ -37,7 +37,7 @@ internal static class ClientHellos
     /// <summary>
     /// A cipher_suites length that makes the rest of the hello parse as compression methods followed by a single
     /// byte where the 16-bit extensions length should be: .NET 10's managed hello parser throws
-    /// ArgumentOutOfRangeException on it (dotnet/runtime#126352), before OpenSSL sees the hello.
+    /// ArgumentOutOfRangeException on it, before OpenSSL sees the hello (fixed upstream by dotnet/runtime#126352).
     /// </summary>
     public static byte[] WithExtensionsLengthCutToOneByte(byte[] hello)
     {

@@ -119,10 +119,10 @@ internal sealed class TlsEngine : IDisposable
     /// <summary>
     /// Answers a failed handshake that the session did not answer itself: a fatal decode_error alert, in the clear
     /// like every alert sent before the handshake has keys (RFC 8446 §5.1). SslStream checks record headers and parses
-    /// the ClientHello in managed code before OpenSSL sees it; what it refuses there gets no alert (and .NET 10's
-    /// parser throws ArgumentOutOfRangeException on some bad lengths, dotnet/runtime#126352), where OpenSSL would
-    /// have sent decode_error. Only a peer that began a TLS handshake is answered: one that does not speak TLS at all
-    /// (plain HTTP, garbage) is dropped without a word. Returns whether the alert was queued.
+    /// the ClientHello in managed code before OpenSSL sees it; what it refuses there gets no alert where OpenSSL would
+    /// have sent decode_error (and .NET 10's parser throws ArgumentOutOfRangeException on some bad lengths, fixed
+    /// upstream by dotnet/runtime#126352). Only a peer that began a TLS handshake is answered: one that does not speak
+    /// TLS at all (plain HTTP, garbage) is dropped without a word. Returns whether the alert was queued.
     /// </summary>
     public bool AnswerUnansweredHandshakeFailure()
     {
