@@ -190,7 +190,7 @@ public abstract class AuthenticationScenarios(ITestOutputHelper output, ServerMo
         var handler = await Assert.ThrowsAsync<InvalidConfigurationException>(() => StartServerAsync("actorwss.routes.echo.handler=nope"));
         var auth = await Assert.ThrowsAsync<InvalidConfigurationException>(() => StartServerAsync("actorwss.routes.echo.auth=nope"));
 
-        Assert.Equal("actorwss.routes.echo.handler: 'nope' is not a registered handler; registered: echo, echo-actor", handler.Message);
+        Assert.Equal("actorwss.routes.echo.handler: 'nope' is not a registered handler; registered: echo, echo-actor, echo-flow", handler.Message);
         Assert.StartsWith("actorwss.routes.echo.auth: 'nope' is not an authenticator; expected none, jwt", auth.Message);
     }
 }

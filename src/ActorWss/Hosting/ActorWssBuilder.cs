@@ -20,7 +20,7 @@ public sealed class ActorWssBuilder
 
     /// <summary>
     /// Registers a handler under <paramref name="name"/>: routes select it with <c>handler = NAME</c>
-    /// (<c>actorwss.routes.ROUTE.handler</c>). Built in, and not to be replaced: <c>echo</c>, <c>echo-actor</c>.
+    /// (<c>actorwss.routes.ROUTE.handler</c>). Built in, and not to be replaced: <c>echo</c>, <c>echo-flow</c>, <c>echo-actor</c>.
     /// </summary>
     public ActorWssBuilder AddHandler(string name, WebSocketHandler handler)
     {

@@ -11,6 +11,7 @@ internal static class RouteResolver
     public static IReadOnlyDictionary<string, WebSocketHandler> BuiltInHandlers { get; } = new Dictionary<string, WebSocketHandler>(StringComparer.Ordinal)
     {
         ["echo"] = WebSocketHandler.Echo,
+        ["echo-flow"] = WebSocketHandler.FromFlow(Akka.Streams.Dsl.Flow.Create<WebSocket.Message>()),
         ["echo-actor"] = WebSocketHandler.FromActor<EchoActor>(),
     };
 

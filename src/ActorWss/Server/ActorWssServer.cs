@@ -69,7 +69,7 @@ internal sealed class ActorWssServer
         var metricsEndpoint = new MetricsEndpoint(metrics);
         var pipelines = settings.Listeners.ToDictionary(listener => listener.Name, listener => new ConnectionPipeline(settings,
             listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name, metrics[listener.Name]),
-            new RequestRouter(policy, routes, PlainEndpoints(settings, listener, metricsEndpoint)), metrics[listener.Name]));
+            new RequestRouter(policy, routes, PlainEndpoints(settings, listener, metricsEndpoint, routes)), metrics[listener.Name]));
 
         var actors = settings.Listeners
             .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipelines[listener.Name]), "listener-" + listener.Name))
@@ -89,11 +89,12 @@ internal sealed class ActorWssServer
     }
 
     /// <summary>What a listener answers in plain HTTP: health always, metrics and the browser page where enabled.</summary>
-    private static IReadOnlyList<PlainHttpHandler> PlainEndpoints(ServerSettings settings, ListenerSettings listener, MetricsEndpoint metrics)
+    private static IReadOnlyList<PlainHttpHandler> PlainEndpoints(ServerSettings settings, ListenerSettings listener, MetricsEndpoint metrics,
+        RouteTable routes)
     {
         var endpoints = new List<PlainHttpHandler> { HealthEndpoint.Handle };
         if (listener.Metrics) endpoints.Add(metrics.Handle);
-        if (settings.Http.BrowserPage) endpoints.Add(BrowserPage.Handle);
+        if (settings.Http.BrowserPage) endpoints.Add(BrowserPage.For(routes.Match("/chat") is null ? null : "/chat"));
         return endpoints;
     }
 
