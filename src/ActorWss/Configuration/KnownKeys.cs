@@ -44,6 +44,18 @@ internal static class KnownKeys
                 }
                 continue;
             }
+            if (key == "sni" && path.EndsWith("tls", StringComparison.Ordinal) && section.GetValue(key).IsObject())
+            {
+                // Host names are the user's; each entry has the keys of a certificate.
+                var sni = section.GetConfig(key);
+                foreach (var name in Keys(sni))
+                {
+                    var quoted = $"\"{name}\"";
+                    if (sni.GetValue(quoted).IsObject())
+                        CheckSection(sni.GetConfig(quoted), root.GetConfig("tls.certificate"), $"{full}.{quoted}", root);
+                }
+                continue;
+            }
             if (!known.HasPath(key))
                 throw new InvalidConfigurationException($"{full}: unknown key{Suggestion(key, Keys(known))}");
             bool isObject = section.GetValue(key).IsObject(), knownObject = known.GetValue(key).IsObject();

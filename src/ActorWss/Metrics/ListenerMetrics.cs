@@ -9,7 +9,8 @@ namespace ActorWss.Metrics;
 /// The counters of one listener. The connection actor, the protocol stage and the TLS stage report into it; the
 /// <c>/metrics</c> endpoint and the <c>ActorWss</c> meter read it. Hot-path updates are single interlocked adds.
 /// </summary>
-internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver, IConnectionObserver
+internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver, IConnectionObserver,
+    ITlsCertificateObserver
 {
     public string Listener { get; } = listener;
 
@@ -42,6 +43,17 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
 
     /// <summary>Input bytes per TLS encrypt step (plaintext coalesced into one step).</summary>
     public SizeHistogram TlsEncryptStepBytes { get; } = new();
+
+    /// <summary>How peers ended established TLS sessions: "close_notify", or "truncated" (TCP closed without it).</summary>
+    public TaggedCounters TlsPeerCloses { get; } = new();
+
+    /// <summary>The certificates served now, with their expiry (the default one and the SNI ones).</summary>
+    public IReadOnlyList<CertificateExpiry> TlsCertificates => Volatile.Read(ref _tlsCertificates);
+
+    private IReadOnlyList<CertificateExpiry> _tlsCertificates = [];
+
+    /// <summary>Certificate reloads after their files changed: "ok", or "failed" (the previous certificate stayed).</summary>
+    public TaggedCounters TlsCertificateReloads { get; } = new();
 
     public TaggedCounters CloseCodesSent { get; } = new();
 
@@ -122,20 +134,27 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
                 TlsHandshakeDuration.Record(established.HandshakeTime);
                 break;
             case TlsFailed failed:
-                TlsHandshakes.Increment(FailureClass(failed.Reason));
+                TlsHandshakes.Increment(FailureLabel(failed.Kind));
                 break;
         }
     }
 
-    public void OnSessionError(string reason) => Interlocked.Increment(ref _tlsSessionErrors);
+    public void OnSessionError(TlsFailed failure) => Interlocked.Increment(ref _tlsSessionErrors);
 
-    /// <summary>A small, bounded set of label values for TLS failures (the reasons themselves are free text).</summary>
-    private static string FailureClass(string reason) => reason switch
+    public void OnCertificates(IReadOnlyList<CertificateExpiry> served) => Volatile.Write(ref _tlsCertificates, served);
+
+    public void OnReload(bool loaded) => TlsCertificateReloads.Increment(loaded ? "ok" : "failed");
+
+    public void OnPeerClosed(TlsPeerClose how) =>
+        TlsPeerCloses.Increment(how == TlsPeerClose.CloseNotify ? "close_notify" : "truncated");
+
+    /// <summary>The label value of each TLS failure class (stable: dashboards use them).</summary>
+    private static string FailureLabel(TlsFailureKind kind) => kind switch
     {
-        _ when reason.Contains("timeout", StringComparison.OrdinalIgnoreCase) => "timeout",
-        _ when reason.Contains("closed", StringComparison.OrdinalIgnoreCase) || reason.Contains("EOF", StringComparison.Ordinal) => "peer-closed",
-        _ when reason.Contains("connection failed", StringComparison.OrdinalIgnoreCase) => "connection-failed",
-        _ when reason.Contains("certificate", StringComparison.OrdinalIgnoreCase) => "certificate",
+        TlsFailureKind.Timeout => "timeout",
+        TlsFailureKind.PeerClosed => "peer-closed",
+        TlsFailureKind.ConnectionFailed => "connection-failed",
+        TlsFailureKind.Certificate => "certificate",
         _ => "protocol",
     };
 }

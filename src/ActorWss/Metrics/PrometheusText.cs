@@ -28,7 +28,15 @@ internal static class PrometheusText
         Tagged(text, "actorwss_close_codes_sent_total", "Close frames sent, by status code.", listeners, "code", m => m.CloseCodesSent);
         Tagged(text, "actorwss_close_codes_received_total", "Close frames received, by status code (1005: none given, 1006: no Close frame).", listeners, "code", m => m.CloseCodesReceived);
         Tagged(text, "actorwss_tls_handshakes_total", "TLS handshakes: ok, or why they failed.", listeners, "result", m => m.TlsHandshakes);
+        Tagged(text, "actorwss_tls_peer_closes_total", "How peers ended established TLS sessions: close_notify, or truncated (TCP closed without it).", listeners, "how", m => m.TlsPeerCloses);
         Family(text, "actorwss_tls_session_errors_total", "counter", "Established TLS sessions that broke (bad record, truncation, reset).", listeners, m => m.TlsSessionErrors);
+        text.Append("# HELP actorwss_tls_certificate_expiry_seconds When each certificate served expires (its notAfter), Unix seconds.\n");
+        text.Append("# TYPE actorwss_tls_certificate_expiry_seconds gauge\n");
+        foreach (var m in listeners)
+            foreach (var certificate in m.TlsCertificates)
+                Sample(text, "actorwss_tls_certificate_expiry_seconds", $"listener=\"{m.Listener}\",subject=\"{Escape(certificate.Subject)}\"",
+                    certificate.NotAfter.ToUnixTimeSeconds());
+        Tagged(text, "actorwss_tls_certificate_reloads_total", "Certificate files that changed: ok (now served), or failed (the previous certificate stays).", listeners, "result", m => m.TlsCertificateReloads);
         Family(text, "actorwss_tls_offload_queue_depth", "gauge", "TLS steps queued for the offload dispatcher.", listeners, m => m.OffloadQueueDepth);
         text.Append("# HELP actorwss_tls_steps_total TLS record steps (decrypt, encrypt), by where they ran.\n# TYPE actorwss_tls_steps_total counter\n");
         foreach (var m in listeners)

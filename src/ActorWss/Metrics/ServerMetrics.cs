@@ -30,6 +30,11 @@ internal sealed class ServerMetrics : IDisposable
         ObserveTagged("actorwss.handshakes", "reason", "HTTP phase outcomes", m => m.Handshakes);
         ObserveTagged("actorwss.connections.refused", "reason", "Connections answered 503", m => m.Refused);
         ObserveTagged("actorwss.tls.handshakes", "result", "TLS handshakes", m => m.TlsHandshakes);
+        ObserveTagged("actorwss.tls.peer_closes", "how", "How peers ended established TLS sessions", m => m.TlsPeerCloses);
+        ObserveTagged("actorwss.tls.certificate.reloads", "result", "Certificate files that changed: ok, or failed", m => m.TlsCertificateReloads);
+        _meter.CreateObservableGauge("actorwss.tls.certificate.expiry", () => _listeners.Values.SelectMany(m => m.TlsCertificates.Select(c =>
+            new Measurement<long>(c.NotAfter.ToUnixTimeSeconds(), new KeyValuePair<string, object?>("listener", m.Listener),
+                new KeyValuePair<string, object?>("subject", c.Subject)))), "s", "When each certificate served expires (notAfter), Unix seconds");
         ObserveTagged("actorwss.close_codes.sent", "code", "Close frames sent, by status code", m => m.CloseCodesSent);
         ObserveTagged("actorwss.close_codes.received", "code", "Close frames received, by status code", m => m.CloseCodesReceived);
     }

@@ -84,7 +84,7 @@ internal sealed class ActorWssServer
         var policy = new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols);
         var metricsEndpoint = new MetricsEndpoint(metrics);
         var pipelines = settings.Listeners.ToDictionary(listener => listener.Name, listener => new ConnectionPipeline(settings,
-            listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name),
+            listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name, metrics[listener.Name]),
             new RequestRouter(policy, routes, PlainEndpoints(settings, listener, metricsEndpoint, routes, readiness)), metrics[listener.Name]));
 
         var actors = settings.Listeners

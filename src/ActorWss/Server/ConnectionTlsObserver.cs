@@ -15,5 +15,7 @@ internal sealed class ConnectionTlsObserver(ITlsObserver listener, ConnectionCon
         listener.OnHandshake(outcome);
     }
 
-    public void OnSessionError(string reason) => listener.OnSessionError(reason);
+    public void OnSessionError(TlsFailed failure) => listener.OnSessionError(failure);
+
+    public void OnPeerClosed(TlsPeerClose how) => listener.OnPeerClosed(how);
 }
