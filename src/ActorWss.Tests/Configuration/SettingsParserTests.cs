@@ -42,7 +42,7 @@ public class SettingsParserTests
         Assert.Null(settings.WebSocket.KeepAliveInterval);
         Assert.Empty(settings.WebSocket.Subprotocols);
 
-        Assert.Equal(new TransportSettings(TransportKind.Socket, 64 * 1024, 8 * 1024), settings.Transport);
+        Assert.Equal(new TransportSettings(TransportKind.Auto, 64 * 1024, 8 * 1024), settings.Transport);
         var echo = Assert.Single(settings.Routes);
         Assert.Equal(new RouteSettings("echo", "/", "echo", "none", null, null, 256, OverflowPolicy.Close1013), echo);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.DrainTimeout);
@@ -186,7 +186,7 @@ public class SettingsParserTests
     [InlineData("actorwss.http.max-header-size = 100", "actorwss.http.max-header-size", "100", "256 to 1048576")]
     [InlineData("actorwss.http.max-header-size = 2MiB", "actorwss.http.max-header-size", "2MiB", "256 to 1048576")]
     [InlineData("actorwss.http.handshake-timeout = never", "actorwss.http.handshake-timeout", "never", "duration")]
-    [InlineData("actorwss.transport.kind = x", "actorwss.transport.kind", "x", "one of socket, akka-streams-tcp")]
+    [InlineData("actorwss.transport.kind = x", "actorwss.transport.kind", "x", "one of auto, event-loop, socket, akka-streams-tcp")]
     [InlineData("actorwss.transport.write-coalesce-bytes = 0", "actorwss.transport.write-coalesce-bytes", "0", "size")]
     [InlineData("actorwss.route-defaults.outbound.overflow = panic", "actorwss.routes.echo.outbound.overflow", "panic", "one of drop-oldest, drop-newest, close-1008, close-1013")]
     [InlineData("actorwss.routes.echo.outbound.queue-size = 0", "actorwss.routes.echo.outbound.queue-size", "0", "1 to 1000000")]

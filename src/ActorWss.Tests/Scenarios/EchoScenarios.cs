@@ -123,3 +123,7 @@ public sealed class EchoOverWssOffload(ITestOutputHelper output) : EchoScenarios
 public sealed class EchoOverWsAkkaStreamsTcp(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WsAkkaStreamsTcp);
 
 public sealed class EchoOverWssAkkaStreamsTcp(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WssAkkaStreamsTcp);
+
+public sealed class EchoOverWsSocket(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WsSocket);
+
+public sealed class EchoOverWssSocket(ITestOutputHelper output) : EchoScenarios(output, ServerMode.WssSocket);

@@ -142,3 +142,5 @@ public sealed class LifecycleOverWssInline(ITestOutputHelper output) : Lifecycle
 public sealed class LifecycleOverWssOffload(ITestOutputHelper output) : LifecycleScenarios(output, ServerMode.WssOffload);
 
 public sealed class LifecycleOverWsAkkaStreamsTcp(ITestOutputHelper output) : LifecycleScenarios(output, ServerMode.WsAkkaStreamsTcp);
+
+public sealed class LifecycleOverWsSocket(ITestOutputHelper output) : LifecycleScenarios(output, ServerMode.WsSocket);

@@ -214,3 +214,5 @@ public sealed class ProtocolOverWssInline(ITestOutputHelper output) : ProtocolSc
 public sealed class ProtocolOverWssOffload(ITestOutputHelper output) : ProtocolScenarios(output, ServerMode.WssOffload);
 
 public sealed class ProtocolOverWsAkkaStreamsTcp(ITestOutputHelper output) : ProtocolScenarios(output, ServerMode.WsAkkaStreamsTcp);
+
+public sealed class ProtocolOverWsSocket(ITestOutputHelper output) : ProtocolScenarios(output, ServerMode.WsSocket);

@@ -192,3 +192,5 @@ public static class ClientCertificates
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 }
+
+public sealed class TlsOverWssSocket(ITestOutputHelper output) : TlsScenarios(output, ServerMode.WssSocket);

@@ -14,10 +14,14 @@ public enum ServerMode
     Ws,
     WssInline,
     WssOffload,
-    /// <summary>ws:// over the Akka.Streams TcpStream() transport instead of the socket transport.</summary>
+    /// <summary>ws:// over the Akka.Streams TcpStream() transport instead of the event loops.</summary>
     WsAkkaStreamsTcp,
     /// <summary>wss:// inline over the Akka.Streams TcpStream() transport.</summary>
     WssAkkaStreamsTcp,
+    /// <summary>ws:// over the socket transport (.NET's socket engine and the thread pool) instead of the event loops.</summary>
+    WsSocket,
+    /// <summary>wss:// inline over the socket transport.</summary>
+    WssSocket,
 }
 
 /// <summary>
@@ -35,7 +39,7 @@ public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode =
     protected ServerMode Mode => mode;
 
     /// <summary>The name of the listener the scenario's server runs ("ws" or "wss").</summary>
-    protected string Listener => mode is ServerMode.Ws or ServerMode.WsAkkaStreamsTcp ? "ws" : "wss";
+    protected string Listener => mode is ServerMode.Ws or ServerMode.WsAkkaStreamsTcp or ServerMode.WsSocket ? "ws" : "wss";
 
     /// <summary>A key of this scenario's listener, e.g. <c>ListenerKey("max-connections=2")</c>.</summary>
     protected string ListenerKey(string keyValue) => $"actorwss.listeners.{Listener}.{keyValue}";
@@ -46,6 +50,8 @@ public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode =
         ServerMode.Ws => ["actorwss.listeners.ws.port=0"],
         ServerMode.WsAkkaStreamsTcp => ["actorwss.listeners.ws.port=0", "actorwss.transport.kind=akka-streams-tcp"],
         ServerMode.WssAkkaStreamsTcp => [.. ModeSettings(ServerMode.WssInline), "actorwss.transport.kind=akka-streams-tcp"],
+        ServerMode.WsSocket => ["actorwss.listeners.ws.port=0", "actorwss.transport.kind=socket"],
+        ServerMode.WssSocket => [.. ModeSettings(ServerMode.WssInline), "actorwss.transport.kind=socket"],
         _ =>
         [
             "actorwss.listeners.ws.enabled=off",

@@ -21,7 +21,7 @@ internal static class KnownKeys
         foreach (var key in Keys(section))
         {
             var full = path + "." + key;
-            if (full == "actorwss.tls.offload-dispatcher") continue;
+            if (full is "actorwss.tls.offload-dispatcher" or "actorwss.transport.event-loop-dispatcher") continue;
             if (full == "actorwss.routes")
             {
                 var routes = section.GetConfig(key);

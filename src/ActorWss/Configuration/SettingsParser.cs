@@ -19,6 +19,8 @@ internal static class SettingsParser
 
     private static readonly Dictionary<string, TransportKind> TransportKinds = new()
     {
+        ["auto"] = TransportKind.Auto,
+        ["event-loop"] = TransportKind.EventLoop,
         ["socket"] = TransportKind.Socket,
         ["akka-streams-tcp"] = TransportKind.AkkaStreamsTcp,
     };

@@ -122,7 +122,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
         // Both directions of the socket are watched: the actor stops only when our writes are finished and the
         // peer's side is closed, so a final Close frame or HTTP answer is never cut off.
-        var materializer = Context.Materializer(namePrefix: "connection");
+        var materializer = Context.Materializer(
+            _pipeline.Dispatcher is { } dispatcher ? ActorMaterializerSettings.Create(Context.System).WithDispatcher(dispatcher) : null,
+            namePrefix: "connection");
         Task writesDone, readsDone;
         ConnectionHandles handles;
         try

@@ -25,8 +25,12 @@ internal sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSo
 /// </code>
 /// One instance per listener; <see cref="Create"/> builds a fresh graph per connection.
 /// </summary>
-internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router, ListenerMetrics metrics)
+internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router, ListenerMetrics metrics,
+    string? dispatcher = null)
 {
+    /// <summary>The dispatcher the connection's stream must run on (the transport's); null: the default.</summary>
+    public string? Dispatcher => dispatcher;
+
     public ListenerMetrics Metrics => metrics;
 
     public TimeSpan CloseTimeout => settings.WebSocket.CloseTimeout;

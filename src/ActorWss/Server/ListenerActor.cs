@@ -84,6 +84,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
     private Drain? _drain;
     private Queue<IActorRef>? _drainQueue;
     private TransportBinding? _binding;
+    /// <summary>Runs the accept stream and the streams of refused connections, where the transport's connection streams run.</summary>
     private IMaterializer? _materializer;
     private int _rejecting;
     private bool _refusing;
@@ -112,7 +113,9 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
 
     protected override void PreStart()
     {
-        _materializer = Context.Materializer(namePrefix: "accept");
+        _materializer = Context.Materializer(
+            _pipeline.Dispatcher is { } dispatcher ? ActorMaterializerSettings.Create(Context.System).WithDispatcher(dispatcher) : null,
+            namePrefix: "accept");
         var self = Self;
         Task<TransportBinding> bound;
         try

@@ -22,4 +22,7 @@ internal sealed record TransportBinding(EndPoint LocalAddress, Func<Task> Unbind
 internal interface IServerTransport
 {
     Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog);
+
+    /// <summary>The dispatcher that connection streams must run on (their socket stage needs it); null: the default one.</summary>
+    string? ConnectionDispatcher => null;
 }

@@ -20,7 +20,9 @@ internal sealed class SocketTransport(TransportSettings settings) : IServerTrans
 }
 
 /// <summary>Accepts one connection per pull: a connection is accepted only when the listener actor wants one.</summary>
-internal sealed class SocketListenerStage(string host, int port, int backlog, int receiveBufferBytes)
+/// <param name="connectionFlow">The stage that serves an accepted socket; null: <see cref="SocketConnectionStage"/>.</param>
+internal sealed class SocketListenerStage(string host, int port, int backlog, int receiveBufferBytes,
+    Func<Socket, Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>>? connectionFlow = null)
     : GraphStageWithMaterializedValue<SourceShape<AcceptedConnection>, Task<TransportBinding>>
 {
     private readonly Outlet<AcceptedConnection> _out = new("socket-listener.out");
@@ -30,6 +32,8 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("socket-listener");
 
     private (string Host, int Port, int Backlog, int ReceiveBufferBytes) Settings { get; } = (host, port, backlog, receiveBufferBytes);
+
+    private Func<Socket, Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>>? ConnectionFlow { get; } = connectionFlow;
 
     public override ILogicAndMaterializedValue<Task<TransportBinding>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
@@ -121,7 +125,7 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
             {
                 socket.NoDelay = true;
                 connection = new AcceptedConnection(socket.LocalEndPoint!, socket.RemoteEndPoint!,
-                    Flow.FromGraph(new SocketConnectionStage(socket, _stage.Settings.ReceiveBufferBytes)));
+                    _stage.ConnectionFlow?.Invoke(socket) ?? Flow.FromGraph(new SocketConnectionStage(socket, _stage.Settings.ReceiveBufferBytes)));
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {

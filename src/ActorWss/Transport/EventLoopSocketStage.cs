@@ -1,0 +1,257 @@
+using System.Net.Sockets;
+using ActorWss.Buffers;
+using ActorWss.Transport.EventLoops;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace ActorWss.Transport;
+
+/// <summary>
+/// One accepted socket as a stream stage that runs on an event loop (<see cref="EventLoop"/>): the connection's stream
+/// interpreter runs on the loop that polls its socket, so a message in costs no thread hop at all: the loop sees the
+/// socket readable, runs the interpreter, which reads, handles and sends (non-blocking calls that complete at once)
+/// in the same pass. The socket is registered edge-triggered; readiness re-enters the stage through an async callback,
+/// which on the loop's own thread is queued to the same loop pass.
+/// <para>
+/// No buffer belongs to the connection: reads go through the loop's shared receive buffer (one read at a time per
+/// loop), and what is read is copied out at its exact size. Writes that the kernel does not take at once wait for
+/// writability, at most <c>send-timeout</c>. Closing follows the socket transport: half-close when the input completes,
+/// reading on until the peer closes, a reset on failure, and a stuck send of a connection that nobody reads any more
+/// gets <see cref="SocketConnectionStage.PendingSendLinger"/>.
+/// </para>
+/// </summary>
+internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout) : GraphStage<FlowShape<ByteString, ByteString>>
+{
+    private readonly Inlet<ByteString> _in = new("socket.send");
+    private readonly Outlet<ByteString> _out = new("socket.receive");
+
+    public override FlowShape<ByteString, ByteString> Shape => new(_in, _out);
+
+    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("socket");
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, socket, sendTimeout);
+
+    private sealed class Logic : TimerGraphStageLogic, IReadinessHandler
+    {
+        private const string SendTimer = "send-timeout", LingerTimer = "linger";
+
+        private readonly EventLoopSocketStage _stage;
+        private readonly Socket _socket;
+        private readonly TimeSpan? _sendTimeout;
+        private EventLoop? _loop;
+        private ulong _token;
+        private Action? _onReady;
+        private uint _readyEvents;     // readiness seen by the loop and not yet handled by the stage
+        private bool _readable = true;  // edge-triggered: assume data until a read says otherwise
+        private bool _hungUp;           // the peer closed or reset: read until the read says so, whatever its size
+        private bool _writable = true;
+        private ByteString? _unsent;    // what the kernel has not taken yet
+        private bool _outputShutdown;
+        private bool _peerClosed;
+        private bool _closed;
+
+        public Logic(EventLoopSocketStage stage, Socket socket, TimeSpan? sendTimeout) : base(stage.Shape)
+        {
+            _stage = stage;
+            _socket = socket;
+            _sendTimeout = sendTimeout;
+            SetHandler(stage._out, onPull: TryReceive, onDownstreamFinish: _ =>
+            {
+                // Nobody reads any more: close once our own bytes are out.
+                if (IsClosed(stage._in) && _unsent is null) Close();
+                else LingerIfStuck();
+            });
+            SetHandler(stage._in, onPush: () => Send(Grab(stage._in)), onUpstreamFinish: () =>
+            {
+                if (_unsent is null) FinishOutput();
+            }, onUpstreamFailure: Abort);
+        }
+
+        public override void PreStart()
+        {
+            _loop = EventLoop.Current ?? throw new InvalidOperationException(
+                "the event-loop transport's connection streams must run on the event-loop dispatcher (actorwss.transport.event-loop-dispatcher)");
+            _onReady = GetAsyncCallback(OnReadiness);
+            try
+            {
+                _socket.Blocking = false;
+                _token = _loop.Register((int)_socket.Handle, this);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+            {
+                Fail(e);
+                return;
+            }
+            Pull(_stage._in);
+        }
+
+        public override void PostStop() => Close();
+
+        /// <summary>On the loop's thread, between passes: note what is ready and enter the stage once for all of it.</summary>
+        void IReadinessHandler.OnReady(uint events)
+        {
+            bool first = _readyEvents == 0;
+            _readyEvents |= events;
+            if (first) _onReady!();
+        }
+
+        private void OnReadiness()
+        {
+            uint events = _readyEvents;
+            _readyEvents = 0;
+            if (_closed) return;
+            if ((events & (Epoll.In | Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0) _readable = true;
+            if ((events & (Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0) _hungUp = true;
+            if ((events & (Epoll.Out | Epoll.Hup | Epoll.Err)) != 0) _writable = true;
+            if (_unsent is not null && _writable) ContinueSend();
+            if (!_closed && IsAvailable(_stage._out)) TryReceive();
+        }
+
+        // ---- receive ------------------------------------------------------------------------------------------
+
+        private void TryReceive()
+        {
+            if (_closed || !_readable) return;
+            var buffer = _loop!.ReceiveBuffer;
+            int n = _socket.Receive(buffer, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                _readable = false;
+                return;
+            }
+            if (error != SocketError.Success)
+            {
+                Fail(new SocketException((int)error));
+                return;
+            }
+            if (n == 0)
+            {
+                _peerClosed = true;
+                Complete(_stage._out);
+                if (IsClosed(_stage._in) && _unsent is null) Close();
+                return;
+            }
+            // A read that did not fill the buffer took all there was: with edge-triggered polling, more data brings a new
+            // event. Not so the end of input: a FIN or reset that came before this read gives no new event, so once the
+            // peer has hung up, reading goes on until the read itself reports the end.
+            if (n < buffer.Length && !_hungUp) _readable = false;
+            Push(_stage._out, ByteStrings.CopyOf(buffer.AsSpan(0, n)));
+        }
+
+        // ---- send ---------------------------------------------------------------------------------------------
+
+        private void Send(ByteString bytes)
+        {
+            _unsent = bytes;
+            ContinueSend();
+        }
+
+        /// <summary>Writes what the kernel takes now; the rest waits for writability.</summary>
+        private void ContinueSend()
+        {
+            var unsent = _unsent!;
+            while (!unsent.IsEmpty)
+            {
+                int sent;
+                SocketError error;
+                if (unsent.IsCompact)
+                {
+                    sent = _socket.Send(unsent.ToReadOnlySpan(), SocketFlags.None, out error);
+                }
+                else
+                {
+                    // A rope (a frame header and its payload, a batch of frames): gathered into the loop's buffer.
+                    var scratch = _loop!.ReceiveBuffer;
+                    int count = unsent.CopyPrefixTo(scratch);
+                    sent = _socket.Send(scratch.AsSpan(0, count), SocketFlags.None, out error);
+                }
+                if (error == SocketError.WouldBlock)
+                {
+                    _writable = false;
+                    _unsent = unsent;
+                    if (_sendTimeout is { } timeout && !IsTimerActive(SendTimer)) ScheduleOnce(SendTimer, timeout);
+                    LingerIfStuck();
+                    return;
+                }
+                if (error != SocketError.Success)
+                {
+                    Fail(new SocketException((int)error));
+                    return;
+                }
+                unsent = sent == unsent.Count ? ByteString.Empty : unsent.Slice(sent);
+            }
+            _unsent = null;
+            CancelTimer(SendTimer);
+            CancelTimer(LingerTimer);
+            if (IsClosed(_stage._in)) FinishOutput();
+            else Pull(_stage._in);
+        }
+
+        // ---- closing ------------------------------------------------------------------------------------------
+
+        /// <summary>The connection is ending (nobody reads) and a send waits for the peer: it gets a deadline.</summary>
+        private void LingerIfStuck()
+        {
+            if (_unsent is not null && IsClosed(_stage._out) && !IsTimerActive(LingerTimer))
+                ScheduleOnce(LingerTimer, SocketConnectionStage.PendingSendLinger);
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            if (_closed || _unsent is null) return;
+            Abort(timerKey is SendTimer
+                ? new IOException($"the peer took no data for {_sendTimeout!.Value.TotalSeconds:0.#} s (actorwss.transport.send-timeout)")
+                : new IOException($"the peer read nothing for {SocketConnectionStage.PendingSendLinger.TotalSeconds:0} s after the connection was done"));
+        }
+
+        /// <summary>Everything is sent: FIN, and keep reading until the peer closes (unless it already did, or nobody reads).</summary>
+        private void FinishOutput()
+        {
+            if (_peerClosed || IsClosed(_stage._out))
+            {
+                Close();
+                return;
+            }
+            if (_outputShutdown) return;
+            _outputShutdown = true;
+            try { _socket.Shutdown(SocketShutdown.Send); }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException) { Close(); }
+        }
+
+        private void Close()
+        {
+            if (_closed) return;
+            _closed = true;
+            Unregister();
+            try { _socket.Shutdown(SocketShutdown.Both); }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException) { /* the peer may be gone already */ }
+            _socket.Dispose();
+            CompleteStage();
+        }
+
+        private void Abort(Exception cause)
+        {
+            if (!_closed)
+            {
+                _closed = true;
+                Unregister();
+                try { _socket.LingerState = new LingerOption(true, 0); } // close() now sends RST
+                catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+                _socket.Dispose();
+            }
+            FailStage(cause);
+        }
+
+        private void Unregister()
+        {
+            if (_token == 0) return;
+            try { _loop!.Unregister((int)_socket.Handle, _token); }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException) { }
+            _token = 0;
+        }
+
+        // The layers above say "connection failed: " themselves: the message is the socket's own.
+        private void Fail(Exception cause) => Abort(new IOException(cause.Message, cause));
+    }
+}
