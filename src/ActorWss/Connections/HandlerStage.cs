@@ -127,6 +127,9 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
                 case StartConnection start:
                     Start(start);
                     break;
+                case AbortConnection:
+                    FailStage(new IOException("the connection's actor stopped before the connection ended"));
+                    break;
                 default:
                     Log.Warning("connection {0}: ignoring a message of type {1} from {2}", _self.Path.Name,
                         envelope.Message.GetType().Name, envelope.Sender);

@@ -22,7 +22,7 @@ internal enum OfferOutcome
 /// </summary>
 internal sealed class OutboundQueue(int capacity, OverflowPolicy policy)
 {
-    private readonly Queue<Message> _messages = new(Math.Min(capacity, 16));
+    private readonly Queue<Message> _messages = new(); // grows when used: most connections never queue anything
 
     public int Count => _messages.Count;
 

@@ -13,8 +13,9 @@ using Akka.Streams.Dsl;
 namespace ActorWss.Server;
 
 /// <summary>
-/// One accepted connection. Materializes the connection's pipeline with a materializer of its own (so the stream
-/// lives and dies with this actor); when the handshake is done, registers the connection with the hub and starts the
+/// One accepted connection. Materializes the connection's pipeline (with its listener's materializer: a materializer per
+/// connection would add a supervisor actor per connection; if this actor stops before the stream has ended, it aborts
+/// the stream, see <see cref="PostStop"/>); when the handshake is done, registers the connection with the hub and starts the
 /// route's handler, creating the route's connection actor as its child (and supervising it: a failure closes the
 /// connection with 1011, once logged; no restart). Stops when the socket is done in both directions, then logs how
 /// the connection ended: one line, at Info when something was refused or broken, at Debug otherwise.
@@ -50,6 +51,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly AcceptedConnection _connection;
     private readonly ConnectionPipeline _pipeline;
     private readonly WebSocketHub _hub;
+    private readonly IMaterializer _materializer;
     private ConnectionHandles? _handles;
     private ConnectionInfo? _info;
     private DateTimeOffset? _expires;
@@ -59,9 +61,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private bool _closedDelivered;
     private bool _ended;
 
-    public ConnectionActor(string listener, AcceptedConnection connection, ConnectionPipeline pipeline)
+    public ConnectionActor(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, IMaterializer materializer)
     {
         _listener = listener;
+        _materializer = materializer;
         _connection = connection;
         _pipeline = pipeline;
         _hub = WebSocketHub.Get(Context.System);
@@ -99,8 +102,12 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string listener, AcceptedConnection connection, ConnectionPipeline pipeline) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(listener, connection, pipeline));
+    /// <summary>On the transport's dispatcher (with the event-loop transport: the loops), where its stream runs too.</summary>
+    public static Props Props(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, IMaterializer materializer)
+    {
+        var props = Akka.Actor.Props.Create(() => new ConnectionActor(listener, connection, pipeline, materializer));
+        return pipeline.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
+    }
 
     /// <summary>A connection actor that throws is stopped, not restarted (it would have lost its socket's conversation): 1011.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(failure =>
@@ -111,7 +118,13 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        if (_info is not null && !_ended) _hub.Unregister(_info);
+        if (!_ended)
+        {
+            if (_info is not null) _hub.Unregister(_info);
+            // Stopped early (during the handshake at shutdown, or failed): the stream must not outlive its actor.
+            _handles?.Address.ContinueWith(t => t.Result.Tell(AbortConnection.Instance),
+                TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
+        }
         _pipeline.Metrics.ConnectionClosed();
     }
 
@@ -122,9 +135,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
         // Both directions of the socket are watched: the actor stops only when our writes are finished and the
         // peer's side is closed, so a final Close frame or HTTP answer is never cut off.
-        var materializer = Context.Materializer(
-            _pipeline.Dispatcher is { } dispatcher ? ActorMaterializerSettings.Create(Context.System).WithDispatcher(dispatcher) : null,
-            namePrefix: "connection");
+        var materializer = _materializer;
         Task writesDone, readsDone;
         ConnectionHandles handles;
         try

@@ -84,7 +84,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
     private Drain? _drain;
     private Queue<IActorRef>? _drainQueue;
     private TransportBinding? _binding;
-    /// <summary>Runs the accept stream and the streams of refused connections, where the transport's connection streams run.</summary>
+    /// <summary>Runs the accept stream and every connection's stream, on the transport's dispatcher.</summary>
     private IMaterializer? _materializer;
     private int _rejecting;
     private bool _refusing;
@@ -229,7 +229,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
             return;
         }
         var name = $"c{++_accepted}";
-        var actor = Context.ActorOf(ConnectionActor.Props(_settings.Name, connection, _pipeline), name);
+        var actor = Context.ActorOf(ConnectionActor.Props(_settings.Name, connection, _pipeline, _materializer!), name);
         Context.Watch(actor);
         _connections.Add(actor);
     }
