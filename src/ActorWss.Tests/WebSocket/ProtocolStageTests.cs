@@ -182,6 +182,41 @@ public sealed class ProtocolStageTests(ITestOutputHelper output) : Akka.TestKit.
     }
 
     [Fact]
+    public void The_handlers_last_message_is_sent_before_the_close_even_when_a_pong_took_the_networks_demand()
+    {
+        var p = Run();
+        p.NetOut.Request(1);
+        p.AppIn.ExpectRequest();                                 // the stage asked the handler for a message
+        p.NetIn.SendNext(Start(Opcode.Ping, "ping"));            // the pong takes the one frame the network asked for
+        Assert.Equal(Opcode.Pong, p.NetOut.ExpectNext().Opcode);
+
+        p.AppIn.SendNext(Message.Text("last words"));            // waits for the network
+        p.AppIn.SendComplete();                                  // the handler is done: the closing handshake begins
+        p.NetOut.Request(2);
+
+        var frame = p.NetOut.ExpectNext();
+        Assert.Equal((Opcode.Text, "last words"), (frame.Opcode, frame.Payload.ToString()));
+        Assert.Equal(Opcode.Close, p.NetOut.ExpectNext().Opcode);
+    }
+
+    [Fact]
+    public void A_close_request_lets_a_message_already_taken_from_the_handler_go_out_first()
+    {
+        var p = Run();
+        p.NetOut.Request(1);
+        p.AppIn.ExpectRequest();
+        p.NetIn.SendNext(Start(Opcode.Ping, "ping"));
+        Assert.Equal(Opcode.Pong, p.NetOut.ExpectNext().Opcode);
+        p.AppIn.SendNext(Message.Text("in flight"));
+
+        p.Control.Close(CloseStatus.GoingAway, "shutdown");
+        p.NetOut.Request(2);
+
+        Assert.Equal("in flight", p.NetOut.ExpectNext().Payload.ToString());
+        Assert.Equal(Opcode.Close, p.NetOut.ExpectNext().Opcode);
+    }
+
+    [Fact]
     public async Task The_connection_ending_without_a_close_frame_is_recorded_as_1006()
     {
         var p = Run();
