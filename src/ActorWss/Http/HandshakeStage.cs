@@ -91,7 +91,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         }
 
         public override void PostStop() =>
-            Settle(new Abandoned("connection closed before the handshake completed"));
+            Settle(new Abandoned(AbandonKind.Closed, "connection closed before the handshake completed"));
 
         private void OnNetPush()
         {
@@ -177,7 +177,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
             switch (_phase)
             {
                 case Phase.Reading:
-                    Settle(new Abandoned(_parser.Received == 0
+                    Settle(new Abandoned(AbandonKind.Closed, _parser.Received == 0
                         ? "closed without sending a request"
                         : "closed in the middle of the request head"));
                     CompleteStage();
@@ -193,14 +193,14 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
 
         private void OnNetFailure(Exception cause)
         {
-            Settle(new Abandoned("connection failed: " + cause.Message));
+            Settle(new Abandoned(AbandonKind.Failed, "connection failed: " + cause.Message));
             FailStage(cause);
         }
 
         protected override void OnTimer(object timerKey)
         {
             if (timerKey is HandshakeTimer)
-                Settle(new Abandoned(_parser.Received == 0
+                Settle(new Abandoned(AbandonKind.TimedOut, _parser.Received == 0
                     ? "handshake timeout: no request"
                     : "handshake timeout: incomplete request head"));
             CompleteStage();

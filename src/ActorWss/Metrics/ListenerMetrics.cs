@@ -52,7 +52,8 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     {
         Upgraded => "upgraded",
         Answered answered => answered.Reason,
-        Abandoned abandoned => abandoned.Reason.StartsWith("handshake timeout", StringComparison.Ordinal) ? "timeout" : "abandoned",
+        Abandoned { Why: AbandonKind.TimedOut } => "timeout",
+        Abandoned => "abandoned",
         _ => "other",
     });
 
