@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Configuration;
+using static ActorWss.Configuration.HoconShapes;
 
 namespace ActorWss.Configuration;
 
@@ -19,8 +20,15 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
 
     public ConfigReader Section(string key)
     {
-        var fallbackSection = _fallback is not null && _fallback.Has(key) ? _fallback.Section(key) : null;
-        if (_config.HasPath(key)) return new ConfigReader(_config.GetConfig(key), Full(key), fallbackSection);
+        // A fallback that holds a value here (a listener's tls = off under tls { ... }) has no keys to fall back to.
+        var fallbackSection = _fallback is not null && _fallback.IsObject(key) ? _fallback.Section(key) : null;
+        if (_config.HasPath(key))
+        {
+            // Checked first: Akka.NET's GetConfig throws a NullReferenceException on a value or list merged over a section.
+            var value = _config.GetValue(key);
+            if (ShapeOf(value) != HoconShape.Section) throw Invalid(key, Describe(value), Expected(HoconShape.Section));
+            return new ConfigReader(_config.GetConfig(key), Full(key), fallbackSection);
+        }
         if (fallbackSection is not null) return new ConfigReader(ConfigurationFactory.Empty, Full(key), fallbackSection);
         throw Missing(key);
     }
@@ -28,7 +36,7 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
     public bool Has(string key) => _config.HasPath(key) || (_fallback?.Has(key) ?? false);
 
     public bool IsObject(string key) => _config.HasPath(key)
-        ? _config.GetValue(key).IsObject()
+        ? ShapeOf(_config.GetValue(key)) == HoconShape.Section
         : _fallback?.IsObject(key) ?? false;
 
     /// <summary>This section, reading keys it does not have from <paramref name="fallback"/> (and then from its own fallback).</summary>
@@ -83,24 +91,42 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
         return n;
     }
 
-    public TimeSpan GetDuration(string key)
+    /// <summary>
+    /// The longest duration a key takes unless it says otherwise. Akka.NET's scheduler refuses timers beyond
+    /// int.MaxValue milliseconds (about 24.8 days) when they are armed, long after the start; a day is far beyond
+    /// any timeout this server has, and a clear error at start beats a crash later.
+    /// </summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+
+    public TimeSpan GetDuration(string key, TimeSpan? max = null)
     {
         var value = Raw(key);
+        var limit = max ?? MaxDuration;
+        var allowed = $"a positive duration of at most {Format(limit)} (e.g. 500ms, 5s, 2m)";
         TimeSpan duration;
         try { duration = Holder(key).GetTimeSpan(key, allowInfinite: false); }
-        catch (Exception) { throw Invalid(key, value, "a duration (e.g. 500ms, 5s, 2m)"); }
-        if (duration <= TimeSpan.Zero) throw Invalid(key, value, "a positive duration (e.g. 500ms, 5s, 2m)");
+        catch (Exception) { throw Invalid(key, value, allowed); }
+        if (duration <= TimeSpan.Zero || duration > limit) throw Invalid(key, value, allowed);
         return duration;
     }
 
     /// <summary>A duration, or null for "off".</summary>
-    public TimeSpan? GetOptionalDuration(string key)
+    public TimeSpan? GetOptionalDuration(string key, TimeSpan? max = null)
     {
         var value = Raw(key);
         if (value.ToLowerInvariant() is "off" or "none" or "infinite") return null;
-        try { return GetDuration(key); }
-        catch (InvalidConfigurationException) { throw Invalid(key, value, "off, or a positive duration (e.g. 30s)"); }
+        try { return GetDuration(key, max); }
+        catch (InvalidConfigurationException)
+        {
+            throw Invalid(key, value, $"off, or a positive duration of at most {Format(max ?? MaxDuration)} (e.g. 30s)");
+        }
     }
+
+    private static string Format(TimeSpan duration) =>
+        duration.TotalDays >= 1 && duration.TotalDays % 1 == 0 ? $"{duration.TotalDays}d"
+        : duration.TotalHours >= 1 && duration.TotalHours % 1 == 0 ? $"{duration.TotalHours}h"
+        : duration.TotalMinutes >= 1 && duration.TotalMinutes % 1 == 0 ? $"{duration.TotalMinutes}m"
+        : $"{duration.TotalSeconds}s";
 
     public T GetEnum<T>(string key, IReadOnlyDictionary<string, T> allowed)
     {
@@ -112,9 +138,16 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
     public IReadOnlyList<string> GetStringList(string key)
     {
         var holder = Holder(key);
+        var value = holder.GetValue(key);
+        // A single value is not a list of one: Akka.NET reads it as an empty list, which can mean "anything".
+        if (ShapeOf(value) != HoconShape.List) throw Invalid(key, Describe(value), "a list of strings, e.g. [\"a\", \"b\"]");
         try { return holder.GetStringList(key).Where(s => !string.IsNullOrWhiteSpace(s)).ToArray(); }
-        catch (Exception) { throw Invalid(key, Raw(key), "a list of strings, e.g. [\"a\", \"b\"]"); }
+        catch (Exception) { throw Invalid(key, "[...]", "a list of strings, e.g. [\"a\", \"b\"]"); }
     }
+
+    /// <summary>The full name of <paramref name="key"/> where it is set: here, or in the fallback that gave its value.</summary>
+    public string NameOf(string key) =>
+        _config.HasPath(key) || _fallback is null || !_fallback.Has(key) ? Full(key) : _fallback.NameOf(key);
 
     /// <summary>The configuration in the chain that holds <paramref name="key"/>.</summary>
     private Config Holder(string key) =>
@@ -128,7 +161,7 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
             throw Missing(key);
         }
         var value = _config.GetValue(key);
-        if (value.IsObject() || value.IsArray()) throw Invalid(key, "{...}", "a single value");
+        if (ShapeOf(value) != HoconShape.Value) throw Invalid(key, Describe(value), Expected(HoconShape.Value));
         return value.GetString()?.Trim() ?? "";
     }
 

@@ -1,49 +1,69 @@
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
+using static ActorWss.Configuration.HoconShapes;
 
 namespace ActorWss.Configuration;
 
 /// <summary>
 /// Rejects keys under <c>actorwss</c> that the server does not read: a misspelt key would otherwise be ignored in
 /// silence and its default used. Listener sections are checked against <c>listener-defaults</c> (and their
-/// <c>tls { }</c> overrides against <c>tls</c>); the offload dispatcher section is Akka.NET's to check.
+/// <c>tls { }</c> overrides against <c>tls</c>); the offload dispatcher section is Akka.NET's to check. Every key's
+/// shape is checked against the reference too: a section given a value or a list, a list given a single value (which
+/// Akka.NET would read as an empty list: <c>allowed-origins = "https://a.example"</c> would allow every origin), or a
+/// value given a section or list is an error naming the key.
 /// </summary>
 internal static class KnownKeys
 {
-    public static void Check(Config merged, Config reference)
+    /// <summary>Checks the keys <paramref name="config"/> sets (before it is merged with the reference defaults).</summary>
+    public static void Check(Config config, Config reference)
     {
-        var actorwss = merged.GetConfig("actorwss");
-        var known = reference.GetConfig("actorwss");
-        CheckSection(actorwss, known, "actorwss", known);
+        if (config.IsEmpty || !config.HasPath("actorwss")) return;
+        var actorwss = config.GetValue("actorwss");
+        var known = reference.GetValue("actorwss").GetObject();
+        if (ShapeOf(actorwss) != HoconShape.Section) throw WrongShape("actorwss", HoconShape.Section, actorwss);
+        CheckSection(actorwss.GetObject(), known, "actorwss", known);
     }
 
-    private static void CheckSection(Config section, Config known, string path, Config root)
+    /// <summary>
+    /// Walks the values themselves rather than <c>Config.GetConfig</c> sections: Akka.NET's section merge throws a
+    /// NullReferenceException when a section of the reference is given as a value or a list.
+    /// </summary>
+    private static void CheckSection(HoconObject section, HoconObject known, string path, HoconObject root)
     {
-        foreach (var key in Keys(section))
+        foreach (var (key, value) in section.Items)
         {
             var full = path + "." + key;
             if (full == "actorwss.tls.offload-dispatcher") continue;
+            var shape = ShapeOf(value);
             if (full == "actorwss.listeners")
             {
-                var listeners = section.GetConfig(key);
-                foreach (var name in Keys(listeners))
+                if (shape != HoconShape.Section) throw WrongShape(full, HoconShape.Section, value);
+                foreach (var (name, listener) in value.GetObject().Items)
                 {
-                    if (!listeners.GetValue(name).IsObject())
+                    if (ShapeOf(listener) != HoconShape.Section)
                         throw new InvalidConfigurationException($"{full}.{name}: expected an object {{ port = ..., ... }}");
-                    CheckSection(listeners.GetConfig(name), root.GetConfig("listener-defaults"), $"{full}.{name}", root);
+                    CheckSection(listener.GetObject(), root.Items["listener-defaults"].GetObject(), $"{full}.{name}", root);
                 }
                 continue;
             }
-            if (!known.HasPath(key))
-                throw new InvalidConfigurationException($"{full}: unknown key{Suggestion(key, Keys(known))}");
-            bool isObject = section.GetValue(key).IsObject(), knownObject = known.GetValue(key).IsObject();
-            if (isObject && knownObject) CheckSection(section.GetConfig(key), known.GetConfig(key), full, root);
-            else if (isObject && key == "tls" && path.StartsWith("actorwss.listeners.", StringComparison.Ordinal))
-                CheckSection(section.GetConfig(key), root.GetConfig("tls"), full, root);
+            if (!known.Items.TryGetValue(key, out var knownValue))
+                throw new InvalidConfigurationException($"{full}: unknown key{Suggestion(key, known.Items.Keys)}");
+            if (key == "tls" && (path == "actorwss.listener-defaults" || path.StartsWith("actorwss.listeners.", StringComparison.Ordinal)))
+            {
+                // A listener's tls is on, off, or a section of actorwss.tls keys it overrides.
+                if (shape == HoconShape.List)
+                    throw new InvalidConfigurationException($"{full}: '[...]' is not valid; expected on, off, or a section of actorwss.tls keys");
+                if (shape == HoconShape.Section) CheckSection(value.GetObject(), root.Items["tls"].GetObject(), full, root);
+                continue;
+            }
+            var expected = ShapeOf(knownValue);
+            if (shape != expected) throw WrongShape(full, expected, value);
+            if (shape == HoconShape.Section) CheckSection(value.GetObject(), knownValue.GetObject(), full, root);
         }
     }
 
-    private static IEnumerable<string> Keys(Config config) =>
-        config.IsEmpty ? [] : config.Root.GetObject().Items.Keys.ToArray();
+    private static InvalidConfigurationException WrongShape(string key, HoconShape expected, HoconValue found) =>
+        new($"{key}: '{Describe(found)}' is not valid; expected {Expected(expected)}");
 
     private static string Suggestion(string key, IEnumerable<string> candidates)
     {

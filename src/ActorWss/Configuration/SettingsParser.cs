@@ -39,11 +39,14 @@ internal static class SettingsParser
         ["required"] = ClientCertificateMode.Required,
     };
 
+    /// <summary>A shutdown that waits longer than this is not a drain but a hang (the host's own stop timeout follows it).</summary>
+    public static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromHours(1);
+
     /// <summary>Reads <paramref name="config"/> (falling back to the reference defaults).</summary>
     public static ServerSettings Parse(Config config)
     {
+        KnownKeys.Check(config, Reference);
         var merged = config.WithFallback(Reference);
-        KnownKeys.Check(merged, Reference);
         var root = new ConfigReader(merged, "").Section("actorwss");
 
         var http = root.Section("http");
@@ -103,7 +106,7 @@ internal static class SettingsParser
             WebSocket: webSocketSettings,
             Transport: transportSettings,
             Handler: root.GetEnum("handler", Handlers),
-            DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout"));
+            DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout", MaxDrainTimeout));
     }
 
     /// <summary><c>tls = off | on | { overrides of actorwss.tls }</c>.</summary>
@@ -129,7 +132,8 @@ internal static class SettingsParser
             OffloadDispatcher: dispatcher,
             OffloadMinBytes: (int)offload.GetByteSize("min-bytes", 1, 16 * 1024 * 1024),
             MaxBatchBytes: (int)tls.GetByteSize("max-batch-bytes", 1024, 16 * 1024 * 1024),
-            Certificate: new CertificateSettings(certificate.GetString("path"), keyPath, certificate.GetOptionalString("password")),
+            Certificate: new CertificateSettings(certificate.GetString("path"), keyPath, certificate.GetOptionalString("password"),
+                certificate.NameOf("path"), certificate.NameOf("key-path")),
             DevCertificate: tls.GetBoolean("dev-certificate"),
             HandshakeTimeout: tls.GetDuration("handshake-timeout"),
             ClientCertificates: tls.GetEnum("client-certificates", ClientCertificateModes),

@@ -23,8 +23,14 @@ internal enum ClientCertificateMode
 /// <param name="Path">PEM certificate (chain) or .pfx/.p12 file.</param>
 /// <param name="KeyPath">PEM private key; null for PFX.</param>
 /// <param name="Password">For an encrypted key or PFX; null if none.</param>
-internal sealed record CertificateSettings(string Path, string? KeyPath, string? Password)
+/// <param name="PathKey">The configuration key that set <paramref name="Path"/>, for errors.</param>
+/// <param name="KeyPathKey">The configuration key that set <paramref name="KeyPath"/>, for errors.</param>
+internal sealed record CertificateSettings(string Path, string? KeyPath, string? Password,
+    string PathKey = "actorwss.tls.certificate.path", string KeyPathKey = "actorwss.tls.certificate.key-path")
 {
+    /// <summary>The configuration key of the password, beside <see cref="PathKey"/>.</summary>
+    public string PasswordKey => PathKey.EndsWith(".path", StringComparison.Ordinal) ? PathKey[..^".path".Length] + ".password" : "password";
+
     public bool IsPfx => Path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || Path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
 }
 
