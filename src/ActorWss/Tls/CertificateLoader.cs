@@ -120,11 +120,33 @@ internal static class CertificateLoader
         catch (UnauthorizedAccessException)
         {
             throw new InvalidConfigurationException(
-                $"{key}: cannot read '{path}': permission denied to this process (user '{Environment.UserName}')");
+                $"{key}: cannot read '{path}': permission denied to this process ({ProcessUser})");
         }
         catch (IOException e)
         {
             throw new InvalidConfigurationException($"{key}: cannot read '{path}': {e.Message}");
+        }
+    }
+
+    /// <summary>Who this process runs as, for messages about files it may not read: "uid 10001 (actorwss)".</summary>
+    internal static string ProcessUser
+    {
+        get
+        {
+            string? uid = null;
+            try
+            {
+                uid = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))
+                    ?.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            var name = Environment.UserName;
+            return (uid, name.Length > 0) switch
+            {
+                (not null, true) => $"uid {uid} ({name})",
+                (not null, false) => $"uid {uid}",
+                _ => $"user '{name}'",
+            };
         }
     }
 

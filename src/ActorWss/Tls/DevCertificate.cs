@@ -89,7 +89,7 @@ internal static class DevCertificate
             if (InMemory.TryGetValue(files.KeyPath!, out var existing)) return existing;
             var certificate = Create();
             InMemory[files.KeyPath!] = certificate;
-            warn($"The development key {files.KeyPath} is not readable by this process (user '{Environment.UserName}'), " +
+            warn($"The development key {files.KeyPath} is not readable by this process ({CertificateLoader.ProcessUser}), " +
                 $"e.g. written by `dotnet run` and mounted into a container: serving a development certificate from memory " +
                 $"instead (SHA-256 {CertificateLoader.Sha256Fingerprint(certificate)}). To serve the one on disk, make the key " +
                 "readable to this user, or delete both files and let this process generate its own.");
