@@ -101,7 +101,9 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
         if (parts.Length != 3) { Malformed("request-line is not 'method SP target SP version'"); return; }
         var (method, target, version) = (parts[0], parts[1], parts[2]);
         if (!IsToken(method)) { Malformed("invalid method"); return; }
-        if (target.Length == 0 || !(target[0] == '/' || target.Contains("://", StringComparison.Ordinal) || target == "*"))
+        // RFC 9112 §3.2 (RFC 3986 characters): visible ASCII only, no control bytes or spaces.
+        if (target.Length == 0 || !(target[0] == '/' || target.Contains("://", StringComparison.Ordinal) || target == "*")
+            || target.AsSpan().ContainsAnyExceptInRange('\u0021', '\u007E'))
         { Malformed("invalid request-target"); return; }
         if (version.Length != 8 || !version.StartsWith("HTTP/", StringComparison.Ordinal) || !char.IsAsciiDigit(version[5])
             || version[6] != '.' || !char.IsAsciiDigit(version[7]))
@@ -117,11 +119,40 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
             if (colon <= 0) { Malformed("field line without a name"); return; }
             var name = line[..colon];
             // RFC 9112 §5.1: no whitespace between field name and colon.
-            if (!IsToken(name)) { Malformed($"invalid field name '{name}'"); return; }
-            headers.Add(new(name, line[(colon + 1)..].Trim(' ', '\t')));
+            if (!IsToken(name)) { Malformed($"invalid field name '{PrintableText.Escape(name)}'"); return; }
+            var value = line[(colon + 1)..].Trim(' ', '\t');
+            // RFC 9110 §5.5: a field value is visible characters, obs-text, spaces and tabs: no other C0 control, no DEL.
+            if (value.Any(c => (c < 0x20 && c != '\t') || c == 0x7F))
+            { Malformed($"control character in the value of {name}"); return; }
+            headers.Add(new(name, value));
         }
+        if (FramingError(headers) is { } framing) { Malformed(framing); return; }
         Request = new HttpRequest(method, target, version, headers);
         Status = ParseStatus.Complete;
+    }
+
+    /// <summary>
+    /// RFC 9112 §6.3: Transfer-Encoding together with Content-Length, or a Content-Length that is not one number
+    /// (several different values, or not a number), leaves the message framing undecidable: a request smuggling
+    /// vector between this server and anything in front of it. 400.
+    /// </summary>
+    private static string? FramingError(List<KeyValuePair<string, string>> headers)
+    {
+        bool transferEncoding = false;
+        string? length = null;
+        foreach (var (name, value) in headers)
+        {
+            if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) transferEncoding = true;
+            if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+            foreach (var element in value.Split(','))
+            {
+                var trimmed = element.Trim(' ', '\t');
+                if (trimmed.Length == 0 || !trimmed.All(char.IsAsciiDigit)) return "Content-Length is not a number";
+                if (length is not null && length != trimmed) return "Content-Length values differ";
+                length = trimmed;
+            }
+        }
+        return transferEncoding && length is not null ? "both Transfer-Encoding and Content-Length" : null;
     }
 
     private void Malformed(string reason)
