@@ -41,7 +41,7 @@ public class SettingsParserTests
         Assert.Null(settings.WebSocket.KeepAliveInterval);
         Assert.Empty(settings.WebSocket.Subprotocols);
 
-        Assert.Equal(new TransportSettings(TransportKind.Socket, 64 * 1024, 8 * 1024), settings.Transport);
+        Assert.Equal(new TransportSettings(TransportKind.Socket, 64 * 1024, 8 * 1024, TimeSpan.FromSeconds(60)), settings.Transport);
         Assert.Equal("echo", settings.Handler);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.DrainTimeout);
     }

@@ -69,7 +69,8 @@ internal static class SettingsParser
         var transportSettings = new TransportSettings(
             Kind: transport.GetEnum("kind", TransportKinds),
             WriteCoalesceBytes: (int)transport.GetByteSize("write-coalesce-bytes", 1, 16 * 1024 * 1024),
-            ReceiveBufferBytes: (int)transport.GetByteSize("receive-buffer-bytes", 256, 16 * 1024 * 1024));
+            ReceiveBufferBytes: (int)transport.GetByteSize("receive-buffer-bytes", 256, 16 * 1024 * 1024),
+            SendTimeout: transport.GetOptionalDuration("send-timeout"));
 
         var listeners = new List<ListenerSettings>();
         var tlsSection = root.Section("tls");

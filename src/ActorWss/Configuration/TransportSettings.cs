@@ -14,7 +14,11 @@ internal enum TransportKind
 /// Outbound bytes produced while a socket write is in flight are merged into the next write, up to this many bytes.
 /// </param>
 /// <param name="ReceiveBufferBytes">The socket transport reads up to this much at a time, per connection.</param>
-internal sealed record TransportSettings(TransportKind Kind, int WriteCoalesceBytes, int ReceiveBufferBytes = 8 * 1024)
+/// <param name="SendTimeout">
+/// A connection whose peer takes none of a pending write (up to 64 KiB of it) for this long is dropped; null: never.
+/// </param>
+internal sealed record TransportSettings(TransportKind Kind, int WriteCoalesceBytes, int ReceiveBufferBytes = 8 * 1024,
+    TimeSpan? SendTimeout = null)
 {
-    public static TransportSettings Default { get; } = new(TransportKind.Socket, 64 * 1024);
+    public static TransportSettings Default { get; } = new(TransportKind.Socket, 64 * 1024, SendTimeout: TimeSpan.FromSeconds(60));
 }

@@ -16,11 +16,11 @@ namespace ActorWss.Transport;
 internal sealed class SocketTransport(TransportSettings settings) : IServerTransport
 {
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog) =>
-        Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes));
+        Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes, settings.SendTimeout));
 }
 
 /// <summary>Accepts one connection per pull: a connection is accepted only when the listener actor wants one.</summary>
-internal sealed class SocketListenerStage(string host, int port, int backlog, int receiveBufferBytes)
+internal sealed class SocketListenerStage(string host, int port, int backlog, int receiveBufferBytes, TimeSpan? sendTimeout = null)
     : GraphStageWithMaterializedValue<SourceShape<AcceptedConnection>, Task<TransportBinding>>
 {
     private readonly Outlet<AcceptedConnection> _out = new("socket-listener.out");
@@ -29,7 +29,8 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("socket-listener");
 
-    private (string Host, int Port, int Backlog, int ReceiveBufferBytes) Settings { get; } = (host, port, backlog, receiveBufferBytes);
+    private (string Host, int Port, int Backlog, int ReceiveBufferBytes, TimeSpan? SendTimeout) Settings { get; } =
+        (host, port, backlog, receiveBufferBytes, sendTimeout);
 
     public override ILogicAndMaterializedValue<Task<TransportBinding>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
@@ -67,7 +68,7 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
         {
             _onAccepted = GetAsyncCallback<Task<Socket>>(OnAccepted);
             var unbind = GetAsyncCallback(CompleteStage);
-            var (host, port, backlog, _) = _stage.Settings;
+            var (host, port, backlog, _, _) = _stage.Settings;
             try
             {
                 var endpoint = Resolve(host, port);
@@ -121,7 +122,8 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
             {
                 socket.NoDelay = true;
                 connection = new AcceptedConnection(socket.LocalEndPoint!, socket.RemoteEndPoint!,
-                    Flow.FromGraph(new SocketConnectionStage(socket, _stage.Settings.ReceiveBufferBytes)));
+                    SendTimeout.Create(_stage.Settings.SendTimeout)
+                        .Via(Flow.FromGraph(new SocketConnectionStage(socket, _stage.Settings.ReceiveBufferBytes))));
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {

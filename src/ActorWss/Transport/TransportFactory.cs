@@ -9,7 +9,7 @@ internal static class TransportFactory
     public static IServerTransport Create(ActorSystem system, TransportSettings settings) => settings.Kind switch
     {
         TransportKind.Socket => new SocketTransport(settings),
-        TransportKind.AkkaStreamsTcp => new AkkaStreamsTcpTransport(system),
+        TransportKind.AkkaStreamsTcp => new AkkaStreamsTcpTransport(system, settings.SendTimeout),
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown transport"),
     };
 }

@@ -108,10 +108,16 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                     if (_completeAppOutAfterPending) Complete(stage._appOut);
                 }
                 PullNetInIfAllowed();
-            }, onDownstreamFinish: _ =>
+            }, onDownstreamFinish: cause =>
             {
-                // The handler wants no more messages: close normally (§7.1.2).
-                InitiateClose(CloseStatus.Normal, "");
+                if (cause is SubscriptionWithCancelException.NonFailureCancellation)
+                {
+                    // The handler wants no more messages: close normally (§7.1.2).
+                    InitiateClose(CloseStatus.Normal, "");
+                    return;
+                }
+                // The handler failed: its input is cancelled with the failure before its output fails with it.
+                OnHandlerFailed(cause);
             });
 
             SetHandler(stage._appIn, onPush: () =>
@@ -121,11 +127,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 _observer?.OnMessageSent(message.Type, message.Payload.Count);
                 _pendingAppFrame = new OutboundFrame(message.IsText ? Opcode.Text : Opcode.Binary, message.Payload);
                 FlushOutbound();
-            }, onUpstreamFinish: () => InitiateClose(CloseStatus.Normal, ""), onUpstreamFailure: cause =>
-            {
-                Log.Error(cause, "WebSocket handler failed");
-                if (_close.IsOpen) FailConnection(CloseStatus.InternalError, "internal error");
-            });
+            }, onUpstreamFinish: () => InitiateClose(CloseStatus.Normal, ""), onUpstreamFailure: OnHandlerFailed);
 
             SetHandler(stage._netOut, onPull: FlushOutbound, onDownstreamFinish: _ =>
             {
@@ -331,6 +333,14 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         }
 
         // ---- closing ------------------------------------------------------------------------------------------
+
+        /// <summary>§7.4.1 (1011): the handler failed; logged once, whichever of its ports reports it first.</summary>
+        private void OnHandlerFailed(Exception cause)
+        {
+            if (!_close.IsOpen) return;
+            Log.Error(cause, "WebSocket handler failed");
+            FailConnection(CloseStatus.InternalError, "internal error");
+        }
 
         /// <summary>§7.1.2: start the closing handshake and wait for the peer's Close, at most the close timeout.</summary>
         private void InitiateClose(ushort code, string reason)
