@@ -80,7 +80,7 @@ internal sealed class ConnectionActor : ReceiveActor
         Task tlsHandshake = handles.Tls?.Handshake ?? Task.CompletedTask, tlsEnd = handles.Tls?.Error ?? Task.CompletedTask;
         Task.WhenAll(writesDone, readsDone, handles.WebSocket.Closed, handles.Handshake, tlsHandshake, tlsEnd).ContinueWith(
             t => self.Tell(new Ended(handles.Handshake.Result, handles.WebSocket.Closed.Result, handles.Tls?.Handshake.Result,
-                handles.Tls?.Error.Result, t.Exception?.GetBaseException())),
+                handles.Tls?.Error.Result, t.Exception?.Flatten().InnerExceptions[0])), // both socket directions report the same failure
             TaskContinuationOptions.ExecuteSynchronously);
     }
 
@@ -114,7 +114,10 @@ internal sealed class ConnectionActor : ReceiveActor
         var close = ended.Close;
         bool violation = close.SentCode is CloseStatus.ProtocolError or CloseStatus.InvalidPayload
             or CloseStatus.MessageTooBig or CloseStatus.InternalError;
-        if (violation)
+        if (ended.TransportFailure is { } failure && !violation)
+            _log.Info("{0} lost {1}: connection failed: {2} (sent {3}, received {4})", _listener, peer, failure.Message,
+                close.SentCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no Close", close.ReceivedCode);
+        else if (violation)
             _log.Info("{0} closed {1} with {2}: {3}", _listener, peer, close.SentCode, close.Reason);
         else if (_log.IsDebugEnabled)
             _log.Debug($"{_listener} closed {peer}: sent {close.SentCode}, received {close.ReceivedCode}, clean={close.Clean}"
