@@ -68,6 +68,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The process id (for /proc and prlimit).</summary>
+    public int Id => _process.Id;
+
     public string Output
     {
         get { lock (_output) return string.Join('\n', _output); }

@@ -48,14 +48,25 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
         return new IPEndPoint(chosen, port);
     }
 
-    private sealed class Logic : GraphStageLogic
+    private sealed class Logic : TimerGraphStageLogic
     {
+        private const string RetryTimer = "accept-retry";
+        private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(10);
+        private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
+
         private readonly SocketListenerStage _stage;
         private readonly TaskCompletionSource<TransportBinding> _bound;
         private readonly TaskCompletionSource _unbound = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Socket? _listener;
         private Action<Task<Socket>>? _onAccepted;
         private volatile bool _stopped;
+
+        // Failed accepts in a row: the back-off before the next try, and what the log has not said yet.
+        private TimeSpan _retryAfter = TimeSpan.Zero;
+        private int _failures;
+        private int _unlogged;
+        private long _lastLogged;
 
         public Logic(SocketListenerStage stage, TaskCompletionSource<TransportBinding> bound) : base(stage.Shape)
         {
@@ -100,20 +111,29 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
         private void Accept()
         {
             if (_listener is null) return;
-            _listener.AcceptAsync().ContinueWith(accept =>
+            Task<Socket> accept;
+            try { accept = _listener.AcceptAsync(); }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException) { accept = Task.FromException<Socket>(e); }
+            accept.ContinueWith(done =>
             {
-                if (!_stopped) _onAccepted!(accept);
-                else if (accept.IsCompletedSuccessfully) accept.Result.Dispose();
+                if (!_stopped) _onAccepted!(done);
+                else if (done.IsCompletedSuccessfully) done.Result.Dispose();
             }, TaskContinuationOptions.ExecuteSynchronously);
         }
+
+        protected override void OnTimer(object timerKey) => Accept();
 
         private void OnAccepted(Task<Socket> accept)
         {
             if (!accept.IsCompletedSuccessfully)
             {
-                // Transient accept errors (the peer reset before accept, a file-descriptor limit): log and go on.
-                Log.Warning("accept failed: {0}", accept.Exception?.GetBaseException().Message ?? "cancelled");
-                if (!_stopped) Accept();
+                var error = accept.Exception?.GetBaseException();
+                if (error is ObjectDisposedException)
+                {
+                    FailStage(new IOException("the listening socket was closed", error)); // nothing to retry: the listener binds again
+                    return;
+                }
+                OnAcceptFailed(error?.Message ?? "cancelled");
                 return;
             }
             var socket = accept.Result;
@@ -132,7 +152,37 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
                 Accept();
                 return;
             }
+            if (_failures > 0)
+            {
+                Log.Warning("accepting again after {0} failed accept(s)", _failures);
+                _failures = _unlogged = 0;
+                _retryAfter = TimeSpan.Zero;
+            }
             Push(_stage._out, connection);
+        }
+
+        /// <summary>
+        /// An accept failed (a file-descriptor limit, memory): try again after a back-off that doubles up to a
+        /// second, because the cause usually lasts (with EMFILE the connection stays queued and every immediate retry
+        /// fails at once); say so in the log at most once per <see cref="LogEvery"/>, with the count of the others.
+        /// </summary>
+        private void OnAcceptFailed(string reason)
+        {
+            _failures++;
+            long now = Environment.TickCount64;
+            if (_failures == 1 || now - _lastLogged >= (long)LogEvery.TotalMilliseconds)
+            {
+                Log.Warning("accept failed: {0}{1}; retrying with back-off", reason,
+                    _unlogged == 0 ? "" : $" ({_unlogged} more failure(s) since the last report)");
+                _lastLogged = now;
+                _unlogged = 0;
+            }
+            else
+            {
+                _unlogged++;
+            }
+            _retryAfter = _retryAfter == TimeSpan.Zero ? FirstRetry : TimeSpan.FromTicks(Math.Min(_retryAfter.Ticks * 2, LastRetry.Ticks));
+            ScheduleOnce(RetryTimer, _retryAfter);
         }
     }
 }
