@@ -11,6 +11,11 @@ internal enum ClosePhase
     Open,
     /// <summary>This side sent (or queued) its Close first and waits for the peer's (§7.1.2); TCP stays open meanwhile.</summary>
     Closing,
+    /// <summary>
+    /// The peer closed first, normally: the handler gets no more messages and finishes what it sends, then our Close
+    /// answers (§5.5.1: "MAY delay sending a Close frame until its current message is sent"), within the close timeout.
+    /// </summary>
+    Answering,
     /// <summary>The handshake is over, or the connection failed: once our Close frame is out, TCP closes (§7.1.1).</summary>
     Closed,
 }
@@ -20,7 +25,9 @@ internal enum ClosePhase
 /// received, why this side closed, and our Close frame until the network takes it.
 /// <code>
 ///   Open ──BeginClose────────> Closing ──PeerClosed──> Closed    this side closed first; clean once answered
-///   Open ──PeerClosed (reply)────────────────────────> Closed    the peer closed first (§5.5.1): reply, then TCP
+///   Open ──PeerClosed────────> Answering ──Answer────> Closed    the peer closed first, normally: the handler
+///                                                                finishes, then our Close answers, then TCP
+///   Open ──PeerClosed (error or violation)───────────> Closed    answered at once (§5.5.1)
 ///   Open ──Fail──────────────────────────────────────> Closed    §7.1.7: Close with the error's code, then TCP
 ///   any  ──PeerGone──────────────────────────────────> Closed    TCP ended or failed without a Close (§7.1.5: 1006)
 /// </code>
@@ -46,6 +53,9 @@ internal sealed class CloseHandshake
 
     public bool IsOpen => Phase == ClosePhase.Open;
 
+    /// <summary>Data frames may still be sent: this side has not sent its Close (§5.5.1).</summary>
+    public bool CanSendData => Phase is ClosePhase.Open or ClosePhase.Answering;
+
     public WebSocketCloseInfo Info => new(SentCode, ReceivedCode, Reason, SentCode is not null && _closeReceived);
 
     /// <summary>Open → Closing (§7.1.2): queue our Close and wait for the peer's. False when closing has begun already.</summary>
@@ -68,7 +78,8 @@ internal sealed class CloseHandshake
 
     /// <summary>
     /// The peer's Close frame (§5.5.1) with its code (null: none) and, if its payload broke a rule, the code and
-    /// reason to answer with. In Open this side replies, echoing the code; in Closing the handshake is complete.
+    /// reason to answer with. In Open: a normal close (1000, 1001, none, or 3000-4999) waits in Answering for the
+    /// handler; an error code or a broken rule is answered at once. In Closing the handshake is complete.
     /// </summary>
     public void PeerClosed(ushort? code, (ushort Code, string Reason)? violation)
     {
@@ -76,11 +87,26 @@ internal sealed class CloseHandshake
         ReceivedCode = code ?? CloseStatus.NoStatusReceived;
         if (Phase == ClosePhase.Open)
         {
+            if (violation is null && IsNormal(code))
+            {
+                Phase = ClosePhase.Answering;
+                return;
+            }
             if (violation is { } v) Reason = v.Reason;
             Queue(violation?.Code ?? code ?? CloseStatus.Normal, "");
         }
         Phase = ClosePhase.Closed;
     }
+
+    /// <summary>Answering → Closed: the handler is done (or the close timeout passed): our Close echoes the peer's code.</summary>
+    public void Answer()
+    {
+        if (Phase != ClosePhase.Answering) return;
+        Queue(ReceivedCode is CloseStatus.NoStatusReceived or null ? CloseStatus.Normal : ReceivedCode.Value, "");
+        Phase = ClosePhase.Closed;
+    }
+
+    private static bool IsNormal(ushort? code) => code is null or CloseStatus.Normal or CloseStatus.GoingAway or (>= 3000 and <= 4999);
 
     /// <summary>TCP ended, or failed with <paramref name="reason"/>, whatever the phase (§7.1.5: without a Close that is 1006).</summary>
     public void PeerGone(string? reason = null)

@@ -123,11 +123,15 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             SetHandler(stage._appIn, onPush: () =>
             {
                 var message = Grab(stage._appIn);
-                if (!_close.IsOpen) return; // §5.5.1: no data frames after a Close
+                if (!_close.CanSendData) return; // §5.5.1: no data frames after a Close
                 _observer?.OnMessageSent(message.Type, message.Payload.Count);
                 _pendingAppFrame = new OutboundFrame(message.IsText ? Opcode.Text : Opcode.Binary, message.Payload);
                 FlushOutbound();
-            }, onUpstreamFinish: () => InitiateClose(CloseStatus.Normal, ""), onUpstreamFailure: OnHandlerFailed);
+            }, onUpstreamFinish: () =>
+            {
+                if (_close.Phase == ClosePhase.Answering) AnswerPeer(); // the handler has said all it had to say
+                else InitiateClose(CloseStatus.Normal, "");
+            }, onUpstreamFailure: OnHandlerFailed);
 
             SetHandler(stage._netOut, onPull: FlushOutbound, onDownstreamFinish: _ =>
             {
@@ -151,7 +155,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         private void OnFrameEvent(FrameEvent frameEvent)
         {
             _lastInbound = Environment.TickCount64;
-            if (_close.Phase == ClosePhase.Closed) return; // draining until the peer closes TCP
+            // After the peer's Close nothing it sends counts (§5.5.1); after ours only its Close does. Drain until TCP closes.
+            if (_close.Phase is ClosePhase.Closed or ClosePhase.Answering) return;
 
             switch (frameEvent)
             {
@@ -300,10 +305,12 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             _close.PeerClosed(code, violation);
             if (peerFirst)
             {
-                // §5.5.1: reply with a Close (queued by the handshake), then close TCP (§7.1.1: the server closes first).
+                // The handler gets the messages already received, and no more.
                 _message.Discard();
                 CompleteAppOutAfterPendingMessage();
-                if (!IsClosed(_stage._appIn)) Cancel(_stage._appIn);
+                // §5.5.1: reply with a Close, then close TCP (§7.1.1: the server closes first). A normal close waits for
+                // the handler to finish sending (Answering), at most the close timeout; an error is answered at once.
+                if (_close.Phase == ClosePhase.Closed && !IsClosed(_stage._appIn)) Cancel(_stage._appIn);
                 ScheduleOnce(CloseTimer, _settings.CloseTimeout);
             }
             FlushOutbound();
@@ -337,9 +344,19 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         /// <summary>§7.4.1 (1011): the handler failed; logged once, whichever of its ports reports it first.</summary>
         private void OnHandlerFailed(Exception cause)
         {
-            if (!_close.IsOpen) return;
+            if (!_close.CanSendData) return;
             Log.Error(cause, "WebSocket handler failed");
-            FailConnection(CloseStatus.InternalError, "internal error");
+            if (_close.Phase == ClosePhase.Answering) AnswerPeer(); // the peer is leaving anyway: answer its Close
+            else FailConnection(CloseStatus.InternalError, "internal error");
+        }
+
+        /// <summary>Answering → Closed: our Close answers the peer's; TCP closes after it, within the close timeout.</summary>
+        private void AnswerPeer()
+        {
+            if (!IsClosed(_stage._appIn)) Cancel(_stage._appIn);
+            _close.Answer();
+            ScheduleOnce(CloseTimer, _settings.CloseTimeout);
+            FlushOutbound();
         }
 
         /// <summary>§7.1.2: start the closing handshake and wait for the peer's Close, at most the close timeout.</summary>
@@ -415,7 +432,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 {
                     PushOut(close);
                 }
-                else if (_close.IsOpen && !IsClosed(_stage._appIn) && !HasBeenPulled(_stage._appIn))
+                else if (_close.CanSendData && !IsClosed(_stage._appIn) && !HasBeenPulled(_stage._appIn))
                 {
                     Pull(_stage._appIn);
                 }
@@ -452,7 +469,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             if (timerKey is CloseTimer)
             {
                 _close.TimedOut();
-                CompleteStage();
+                if (_close.Phase == ClosePhase.Answering) AnswerPeer(); // the handler did not finish: answer without it
+                else CompleteStage();
                 return;
             }
             if (!_close.IsOpen) return;
