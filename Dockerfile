@@ -9,10 +9,12 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/ActorWss/ActorWss.csproj src/ActorWss/
 COPY src/ActorWss.Server/ActorWss.Server.csproj src/ActorWss.Server/
+COPY samples/Chat/ActorWss.Samples.Chat.csproj samples/Chat/
 COPY src/ActorWss.Bench/ActorWss.Bench.csproj src/ActorWss.Bench/
 RUN dotnet restore src/ActorWss.Bench/ActorWss.Bench.csproj
 COPY src/ActorWss/ src/ActorWss/
 COPY src/ActorWss.Server/ src/ActorWss.Server/
+COPY samples/Chat/ samples/Chat/
 
 FROM restore AS publish
 RUN dotnet publish src/ActorWss.Server -c Release -o /app --no-restore

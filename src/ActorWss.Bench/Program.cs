@@ -1,9 +1,11 @@
 using ActorWss.Bench.Cli;
 
 const string Usage = $"""
-    ActorWss.Bench: closed-loop WebSocket echo load (the method of the reference report).
+    ActorWss.Bench: closed-loop WebSocket echo load (the method of the reference report), and the matrix that runs it.
 
     {RunCommand.Usage}
+    {IdleCommand.Usage}
+    {FanoutCommand.Usage}
     {MatrixCommand.Usage}
     {ReportCommand.Usage}
     {KestrelCommand.Usage}
@@ -20,7 +22,9 @@ try
     var rest = args.Skip(1);
     return args[0] switch
     {
-        "run" => await RunCommand.RunAsync(new CommandArgs(rest, RunFlags, Aliases)),
+        "run" => await RunCommand.RunAsync(new CommandArgs(rest, LoadFlags, Aliases)),
+        "idle" => await IdleCommand.RunAsync(new CommandArgs(rest, LoadFlags, Aliases)),
+        "fanout" => await FanoutCommand.RunAsync(new CommandArgs(rest, LoadFlags, Aliases)),
         "matrix" => await MatrixCommand.RunAsync(new CommandArgs(rest, MatrixFlags, Aliases), args),
         "report" => await ReportCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
         "kestrel" => await KestrelCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
@@ -35,8 +39,8 @@ catch (ArgumentException e)
 
 partial class Program
 {
-    private static readonly HashSet<string> RunFlags = ["--insecure", "--pinned"];
-    private static readonly HashSet<string> MatrixFlags = ["--quick", "--no-kestrel"];
+    private static readonly HashSet<string> LoadFlags = ["--insecure"];
+    private static readonly HashSet<string> MatrixFlags = ["--quick", "--no-kestrel", "--no-go", "--dry-run"];
     private static readonly Dictionary<string, string> Aliases = new()
     {
         ["-c"] = "--connections",

@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using ActorWss.Bench.Peer;
+using ActorWss.Bench.Peers;
 
 namespace ActorWss.Bench.Cli;
 

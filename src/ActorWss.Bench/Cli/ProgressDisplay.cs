@@ -42,15 +42,22 @@ public static class ProgressDisplay
     public static void Summarize(IAnsiConsole console, CaseResult r)
     {
         string Percent(double? cpuSeconds) => cpuSeconds is { } cpu ? (cpu / r.Seconds * 100).ToString("F0", CultureInfo.InvariantCulture) + "% of a core" : "—";
+        string PerEcho(CaseMetric metric) => metric.Read(r) is { } v ? v.ToString("N2", CultureInfo.InvariantCulture) : "—";
         var table = new Table().HideHeaders().AddColumns("", "");
-        table.AddRow("case", $"{r.Mode}, {r.Connections} connections, {r.MessageSize} B, {r.Seconds:F1} s");
+        table.AddRow("case", $"{r.Mode}, {r.Connections} connections, {r.MessageSize} B, {r.InFlight} in flight, {r.Seconds:F1} s");
         table.AddRow("throughput", $"{r.MessagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} msg/s, {r.MiBPerSecond.ToString("F2", CultureInfo.InvariantCulture)} MiB/s (both directions)");
-        table.AddRow("latency", $"mean {Micro(r.Latency.MeanUs)}, p50 {Micro(r.Latency.P50Us)}, p90 {Micro(r.Latency.P90Us)}, p99 {Micro(r.Latency.P99Us)}, max {Micro(r.Latency.MaxUs)}");
+        table.AddRow("latency", $"p50 {Micro(r.Latency.P50Us)}, p90 {Micro(r.Latency.P90Us)}, p99 {Micro(r.Latency.P99Us)}, p99.9 {Micro(r.Latency.P999Us)}, max {Micro(r.Latency.MaxUs)}");
         table.AddRow("echoes", $"{r.Echoes.ToString("N0", CultureInfo.InvariantCulture)} verified, {r.Errors} errors");
-        table.AddRow("client CPU", Percent(r.ClientCpuSeconds) + (r.ClientCpus is { } c ? $" (CPUs {c})" : ""));
-        table.AddRow("server CPU", Percent(r.ServerCpuSeconds)
-            + (r.MessagesPerServerCpuSecond is { } perCpu ? $", {perCpu.ToString("N0", CultureInfo.InvariantCulture)} msg per server CPU-second" : "")
-            + (r.ServerPeakRssBytes is { } rss ? $", peak RSS {rss / 1048576.0:F0} MiB" : ""));
+        table.AddRow("client CPU", Percent(r.ClientCpuSeconds) + (r.ClientCpuList is { } c ? $" (CPUs {c})" : ""));
+        if (r.Server is { } s)
+        {
+            table.AddRow("server CPU", Percent(s.CpuSeconds) + $", {PerEcho(CaseMetrics.CpuUserUs)} user + {PerEcho(CaseMetrics.CpuSystemUs)} system µs per echo"
+                + (s.PeakRssBytes is { } rss ? $", peak RSS {rss / 1048576.0:F0} MiB" : ""));
+            table.AddRow("per echo", $"{PerEcho(CaseMetrics.ContextSwitches)} context switches, {PerEcho(CaseMetrics.WorkItems)} work items, " +
+                $"{PerEcho(CaseMetrics.Allocated)} B allocated, {PerEcho(CaseMetrics.TlsSteps)} TLS steps " +
+                $"({PerEcho(CaseMetrics.DecryptBytesPerStep)} B/decrypt, {PerEcho(CaseMetrics.EncryptBytesPerStep)} B/encrypt)");
+        }
+        if (r.Tls is { } tls) table.AddRow("TLS", tls);
         console.Write(table);
         if (r.FirstError is { } error) console.MarkupLine($"[red]first error:[/] {Markup.Escape(error)}");
     }

@@ -14,12 +14,15 @@ public static class RunCommand
           -c, --connections N               connections (default 100)
           -d, --duration T                  measured time (default 10s)
           --size BYTES                      message size (default 64; 4K, 1MiB accepted)
+          --in-flight K                     messages in flight per connection (default 1: the reference's closed loop)
           --warmup T                        not measured (default 2s)
           --insecure                        accept the server's self-signed certificate
           --json PATH|-                     write the result as JSON (- : stdout, progress goes to stderr)
-          --server-pid PID                  also measure that process's CPU seconds and peak RSS (from /proc)
+          --server-pid PID                  also measure that process: CPU (user, system), context switches, peak RSS
+          --metrics-url URL                 and read its /metrics at both ends (runtime counters, TLS steps)
           --mode NAME                       the name to record the case under (default: the URL's scheme)
-          --pinned                          record the case as pinned (the caller pinned the processes)
+          --repeat N, --server-cpus N, --server-cpu-list L
+                                            recorded with the case (the matrix sets them)
         """;
 
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
@@ -32,21 +35,42 @@ public static class RunCommand
             Duration: args.Duration("--duration", TimeSpan.FromSeconds(10)),
             Warmup: args.Duration("--warmup", TimeSpan.FromSeconds(2)),
             Size: args.Size("--size", 64),
-            Insecure: args.Flag("--insecure"));
+            Insecure: args.Flag("--insecure"),
+            InFlight: args.Int("--in-flight", 1));
         var json = args.Text("--json");
-        int? serverPid = args.Text("--server-pid") is { } pid ? args.Int("--server-pid", 0) : null;
+        var probe = Probe(args);
         var mode = args.Text("--mode") ?? url.Scheme;
-        bool pinned = args.Flag("--pinned");
+        int repeat = args.Int("--repeat", 1);
+        int serverCpus = args.Int("--server-cpus", Environment.ProcessorCount);
+        var serverCpuList = args.Text("--server-cpu-list");
         args.RejectUnknown();
 
-        var console = json == "-" ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
-        var result = await ProgressDisplay.RunAsync(console, $"{mode} {options.Connections}c {options.Size}B",
-            report => LoadGenerator.RunAsync(options, serverPid, report));
-        var caseResult = result.ToCase(mode, options.Connections, options.Size, pinned, null, CpuAffinity.Describe());
+        var console = ConsoleFor(json);
+        var result = await ProgressDisplay.RunAsync(console, $"{mode} {options.Connections}c {options.Size}B k{options.InFlight}",
+            report => LoadGenerator.RunAsync(options, probe, report));
+        var caseResult = result.ToCase(mode, options.Connections, options.Size, options.InFlight, serverCpus, repeat,
+            serverCpuList, serverCpuList is null ? null : CpuAffinity.Describe());
 
         ProgressDisplay.Summarize(console, caseResult);
-        if (json == "-") Console.Out.WriteLine(JsonSerializer.Serialize(caseResult, Json));
-        else if (json is not null) await File.WriteAllTextAsync(json, JsonSerializer.Serialize(caseResult, Json));
+        await WriteJsonAsync(json, caseResult);
         return caseResult.Errors == 0 ? 0 : 3;
+    }
+
+    /// <summary>The server to measure, from --server-pid and --metrics-url; null without a pid.</summary>
+    internal static ServerProbe? Probe(CommandArgs args)
+    {
+        int? pid = args.Text("--server-pid") is not null ? args.Int("--server-pid", 0) : null;
+        var metrics = args.Text("--metrics-url") is { } m ? new Uri(m) : null;
+        return pid is { } p ? new ServerProbe(p, metrics) : null;
+    }
+
+    /// <summary>Progress to stderr when the JSON goes to stdout.</summary>
+    internal static IAnsiConsole ConsoleFor(string? json) =>
+        json == "-" ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
+
+    internal static async Task WriteJsonAsync<T>(string? json, T value)
+    {
+        if (json == "-") Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+        else if (json is not null) await File.WriteAllTextAsync(json, JsonSerializer.Serialize(value, Json));
     }
 }

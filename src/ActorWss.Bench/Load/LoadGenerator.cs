@@ -9,42 +9,33 @@ public sealed record LoadProgress(string Phase, TimeSpan Elapsed, long Echoes, l
 
 /// <summary>What one run measured, before it becomes a <see cref="CaseResult"/>.</summary>
 public sealed record LoadResult(double Seconds, long Echoes, long Errors, string? FirstError, LongHistogram Latency,
-    double ClientCpuSeconds, double? ServerCpuSeconds, long? ServerPeakRssBytes)
+    double ClientCpuSeconds, ServerCosts? Server, string? Tls)
 {
-    public LatencySummary LatencySummary()
-    {
-        double Micro(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
-        if (Latency.TotalCount == 0) return new LatencySummary(0, 0, 0, 0, 0);
-        return new LatencySummary(
-            Micro((long)Latency.GetMean()),
-            Micro(Latency.GetValueAtPercentile(50)),
-            Micro(Latency.GetValueAtPercentile(90)),
-            Micro(Latency.GetValueAtPercentile(99)),
-            Micro(Latency.GetMaxValue()));
-    }
+    public LatencySummary LatencySummary() => Latencies.Summarize(Latency);
 
-    public CaseResult ToCase(string mode, int connections, int size, bool pinned, string? serverCpus, string? clientCpus)
+    public CaseResult ToCase(string mode, int connections, int size, int inFlight, int serverCpus, int repeat,
+        string? serverCpuList, string? clientCpuList)
     {
         double rate = ResultMath.MessagesPerSecond(Echoes, Seconds);
-        return new CaseResult(mode, connections, size, pinned, Seconds, Echoes, Errors, FirstError, rate,
-            ResultMath.MiBPerSecond(rate, size), LatencySummary(), ClientCpuSeconds, ServerCpuSeconds, ServerPeakRssBytes,
-            ResultMath.PerCpuSecond(Echoes, ServerCpuSeconds), serverCpus, clientCpus);
+        return new CaseResult(mode, connections, size, inFlight, serverCpus, repeat, Seconds, Echoes, Errors, FirstError, rate,
+            ResultMath.MiBPerSecond(rate, size), LatencySummary(), ClientCpuSeconds, Server, serverCpuList, clientCpuList, Tls);
     }
 }
 
 /// <summary>
 /// The closed-loop load generator: opens every connection first (a bounded number at a time), starts all loops
-/// together, warms up, measures, stops. When given the server's process id it also reads the server's CPU time and
-/// peak memory from /proc at the edges of the measured window.
+/// together, warms up, measures, stops. Given a <see cref="ServerProbe"/>, it reads the server's counters at the
+/// edges of the measured window (and resets its peak RSS at the start), so the costs are this window's.
 /// </summary>
 public static class LoadGenerator
 {
-    public static async Task<LoadResult> RunAsync(LoadOptions options, int? serverPid = null,
+    /// <summary>How long the messages in flight may take to come back when the load pauses.</summary>
+    private static readonly TimeSpan QuiesceTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<LoadResult> RunAsync(LoadOptions options, ServerProbe? server = null,
         Action<LoadProgress>? progress = null, CancellationToken cancellation = default)
     {
-        if (!LoadOptions.IsLoopback(options.Url))
-            throw new ArgumentException($"load is only generated against this machine (127.0.0.1, ::1, localhost), not {options.Url.Host}");
-
+        LoadOptions.RequireLoopback(options.Url);
         var connections = await ConnectAllAsync(options, progress, cancellation);
         try
         {
@@ -53,18 +44,25 @@ public static class LoadGenerator
             var clock = Stopwatch.StartNew();
 
             await ReportWhileAsync("warm-up", options.Warmup, clock, connections, progress, cancellation);
+            long Completed() => connections.Sum(c => Volatile.Read(ref c.Completed));
+            // The server is read with the load paused and nothing in flight: its costs between the two readings are
+            // exactly those of the echoes completed between them.
+            await state.QuiesceAsync(QuiesceTimeout, cancellation);
+            bool peakReset = server?.ResetPeakRss() ?? false;
+            var serverStart = server is null ? null : await server.ReadAsync();
+            long completedAtStart = Completed();
             var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var serverCpu = serverPid is { } pid ? ProcStats.CpuSeconds(pid) : null;
             long measureStart = Stopwatch.GetTimestamp();
             state.StartMeasuring();
 
             await ReportWhileAsync("measuring", options.Duration, clock, connections, progress, cancellation);
-            state.Stop();
+            state.EndMeasuring();
             double seconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
             double clientCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds;
-            double? serverCpuSeconds = serverPid is { } p && serverCpu is { } before && ProcStats.CpuSeconds(p) is { } after
-                ? after - before : null;
-            long? peakRss = serverPid is { } rssPid ? ProcStats.PeakRssBytes(rssPid) : null;
+            await state.QuiesceAsync(QuiesceTimeout, cancellation);
+            var serverEnd = server is null ? null : await server.ReadAsync();
+            long completedAtEnd = Completed();
+            state.Stop();
 
             // Loops finish their round trip in flight (bounded by the server answering, or by disposal below).
             await Task.WhenAny(Task.WhenAll(loops), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
@@ -72,8 +70,9 @@ public static class LoadGenerator
             var latency = new LongHistogram(TimeStamp.Minutes(1), 3);
             foreach (var c in connections) latency.Add(c.Histogram);
             return new LoadResult(seconds, connections.Sum(c => c.Echoes), connections.Sum(c => c.Errors),
-                connections.Select(c => c.FirstError).FirstOrDefault(e => e is not null), latency,
-                clientCpuSeconds, serverCpuSeconds, peakRss);
+                connections.Select(c => c.FirstError).FirstOrDefault(e => e is not null), latency, clientCpuSeconds,
+                serverStart is null || serverEnd is null ? null : ServerProbe.Costs(serverStart, serverEnd, peakReset, completedAtEnd - completedAtStart),
+                connections.FirstOrDefault()?.Tls);
         }
         finally
         {
@@ -81,7 +80,7 @@ public static class LoadGenerator
         }
     }
 
-    private static async Task<EchoConnection[]> ConnectAllAsync(LoadOptions options, Action<LoadProgress>? progress,
+    internal static async Task<EchoConnection[]> ConnectAllAsync(LoadOptions options, Action<LoadProgress>? progress,
         CancellationToken cancellation)
     {
         var connections = new EchoConnection[options.Connections];
@@ -97,7 +96,7 @@ public static class LoadGenerator
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
                     timeout.CancelAfter(options.EffectiveConnectTimeout);
-                    connections[i] = await EchoConnection.OpenAsync(options.Url, options.Size, options.Insecure, timeout.Token);
+                    connections[i] = await EchoConnection.OpenAsync(options.Url, options.Size, options.Insecure, timeout.Token, options.InFlight);
                     progress?.Invoke(new LoadProgress("connecting", clock.Elapsed, Interlocked.Increment(ref opened), 0));
                 }
                 finally

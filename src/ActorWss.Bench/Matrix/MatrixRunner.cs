@@ -3,77 +3,173 @@ using System.Globalization;
 using System.Text.Json;
 using ActorWss.Bench.Cli;
 using ActorWss.Bench.Model;
-using Spectre.Console;
 
 namespace ActorWss.Bench.Matrix;
 
 /// <summary>
-/// Runs a <see cref="MatrixPlan"/>: for each pinning and mode, starts the server as a process, and runs every case
-/// as a separate load-generator process (this binary's <c>run</c> command), pinned to the client CPUs when pinned,
-/// so neither process starts on the other's cores.
+/// Runs a <see cref="Schedule"/>: every step on a server started for it (so that no case inherits another's memory,
+/// threads or JIT state beyond its own warm-up), a discarded warm-up case first, then the measured case in a
+/// separate load-generator process (this binary's <c>run</c>, <c>idle</c> or <c>fanout</c> command), pinned to the
+/// client CPUs when the server is. A server that does not start, or a load generator that fails, is recorded as a
+/// failed case and the run goes on.
 /// </summary>
-public sealed class MatrixRunner(MatrixPlan plan, RepositoryPaths paths, IAnsiConsole console)
+public sealed class MatrixRunner(RunPlan plan, ServerLaunch launch, TextWriter console)
 {
-    public async Task<IReadOnlyList<CaseResult>> RunAsync()
+    private static readonly string BenchDll = Path.Combine(AppContext.BaseDirectory, "ActorWss.Bench.dll");
+
+    public async Task<RunResults> RunAsync(Schedule schedule, Func<RunResults, Task> checkpoint)
     {
-        ActorWss.Tls.DevCertificate.EnsureFiles(new ActorWss.Configuration.CertificateSettings(paths.Certificate, paths.Key, null));
-        var results = new List<CaseResult>();
-        int total = plan.Pinnings.Count * plan.Modes.Count * plan.Cases.Count, done = 0;
+        var results = new RunResults();
         var clock = Stopwatch.StartNew();
-        foreach (bool pinned in plan.Pinnings)
+        int done = 0;
+        foreach (var step in schedule.Steps)
         {
-            foreach (var mode in plan.Modes)
+            done++;
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"[{done}/{schedule.Steps.Count} {clock.Elapsed:hh\\:mm\\:ss}] r{step.Repeat} {step.Mode,-18}");
+            var mode = plan.Mode(step.Mode);
+            switch (step.Work)
             {
-                await using var server = await ServerProcess.StartAsync(mode, paths, pinned ? plan.ServerCpus : null);
-                var url = server.Url(mode.Scheme);
-                foreach (var @case in plan.Cases)
-                {
-                    done++;
-                    var result = await RunCaseAsync(mode, @case, url, server.Pid, pinned);
-                    results.Add(result);
-                    console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"[{done}/{total} {clock.Elapsed:hh\\:mm\\:ss}] {(pinned ? "pinned  " : "unpinned")} {mode.Name,-12} {@case.Connections,4}c {@case.Size,5}B  " +
-                        $"{result.MessagesPerSecond,9:N0} msg/s  mean {result.Latency.MeanUs,8:N0} µs  p99 {result.Latency.P99Us,8:N0} µs  " +
-                        $"server {result.ServerCpuSeconds / result.Seconds * 100,4:N0}% CPU  client {result.ClientCpuSeconds / result.Seconds * 100,4:N0}%  errors {result.Errors}"));
-                }
+                case EchoWork echo:
+                    var result = await MeasureEchoAsync(mode, echo.Cell, step.Repeat);
+                    results.Cases.Add(result);
+                    console.WriteLine($"{prefix} {StepLines.Echo(result)}");
+                    break;
+                case IdleWork idle:
+                    var memory = await MeasureIdleAsync(mode, idle.Connections, step.Repeat);
+                    results.IdleMemory.Add(memory);
+                    console.WriteLine($"{prefix} {StepLines.Idle(memory)}");
+                    break;
+                case FanoutWork fanout:
+                    var delivered = await MeasureFanoutAsync(mode, fanout, step.Repeat);
+                    results.Fanout.Add(delivered);
+                    console.WriteLine($"{prefix} {StepLines.Fanout(delivered)}");
+                    break;
             }
+            await checkpoint(results);
         }
         return results;
     }
 
-    private async Task<CaseResult> RunCaseAsync(BenchMode mode, MatrixCase @case, Uri url, int serverPid, bool pinned)
+    private async Task<CaseResult> MeasureEchoAsync(BenchMode mode, CellSpec cell, int repeat)
     {
-        var json = Path.GetTempFileName();
+        var placement = CpuPlacement.For(cell.ServerCpus, plan.Cores);
+        CaseResult Failed(string why) => new(mode.Name, cell.Connections, cell.MessageSize, cell.InFlight, cell.ServerCpus, repeat, 0, 0, 1, why,
+            0, 0, new LatencySummary(0, 0, 0, 0, 0, 0), 0, null, placement.ServerCpus, placement.ClientCpus, null);
         try
         {
-            var start = new ProcessStartInfo(pinned ? "taskset" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            if (pinned) foreach (var a in new[] { "-c", plan.ClientCpus, "dotnet" }) start.ArgumentList.Add(a);
-            foreach (var a in new[]
-                     {
-                         Path.Combine(AppContext.BaseDirectory, "ActorWss.Bench.dll"), "run", "--url", url.ToString(),
-                         "--connections", @case.Connections.ToString(CultureInfo.InvariantCulture),
-                         "--size", @case.Size.ToString(CultureInfo.InvariantCulture),
-                         "--duration", plan.Duration.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "s",
-                         "--warmup", plan.Warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "s",
-                         "--insecure", "--json", json, "--server-pid", serverPid.ToString(CultureInfo.InvariantCulture), "--mode", mode.Name,
-                     })
-                start.ArgumentList.Add(a);
-            if (pinned) start.ArgumentList.Add("--pinned");
+            await using var server = await ServerProcess.StartAsync(mode, launch, placement.ServerCpus);
+            var url = server.Url(mode.Scheme, mode.Path);
+            var load = new List<string>
+            {
+                "--url", url.ToString(), "--insecure",
+                "--connections", Invariant(cell.Connections), "--size", Invariant(cell.MessageSize), "--in-flight", Invariant(cell.InFlight),
+            };
+            if (plan.WarmupCase > TimeSpan.Zero)
+                await RunChildAsync("run", [.. load, "--duration", Seconds(plan.WarmupCase), "--warmup", "0s", "--mode", mode.Name], placement.ClientCpus, null);
+            var json = await RunChildAsync("run",
+                [
+                    .. load, "--duration", Seconds(plan.Duration), "--warmup", Seconds(plan.Warmup), "--mode", mode.Name,
+                    "--server-pid", Invariant(server.Pid), "--metrics-url", server.MetricsUrl.ToString(),
+                    "--repeat", Invariant(repeat), "--server-cpus", Invariant(cell.ServerCpus),
+                    .. placement.ServerCpus is { } s ? new[] { "--server-cpu-list", s } : [],
+                ],
+                placement.ClientCpus, null, wantJson: true);
+            return JsonSerializer.Deserialize<CaseResult>(json!)!;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or JsonException)
+        {
+            return Failed(e.Message);
+        }
+    }
 
+    private async Task<IdleMemoryResult> MeasureIdleAsync(BenchMode mode, int connections, int repeat)
+    {
+        int openFiles = connections + 4096;
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(mode, launch, cpus: null, openFiles);
+            var url = server.Url(mode.Scheme, mode.Path);
+            if (plan.WarmupCase > TimeSpan.Zero)
+                await RunChildAsync("run", ["--url", url.ToString(), "--insecure", "--connections", Invariant(Math.Min(100, connections)),
+                    "--duration", Seconds(plan.WarmupCase), "--warmup", "0s", "--mode", mode.Name], null, null);
+            var json = await RunChildAsync("idle",
+                ["--url", url.ToString(), "--insecure", "--connections", Invariant(connections), "--server-pid", Invariant(server.Pid),
+                 "--mode", mode.Name, "--repeat", Invariant(repeat)],
+                null, openFiles, wantJson: true);
+            return JsonSerializer.Deserialize<IdleMemoryResult>(json!)!;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or JsonException)
+        {
+            return new IdleMemoryResult(mode.Name, connections, repeat, 0, 0, 0, 1, e.Message, null);
+        }
+    }
+
+    private async Task<FanoutResult> MeasureFanoutAsync(BenchMode mode, FanoutWork work, int repeat)
+    {
+        int openFiles = work.Subscribers + 4096;
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(mode, launch, cpus: null, openFiles);
+            var url = server.Url(mode.Scheme, mode.Path);
+            var load = new List<string>
+            {
+                "--url", url.ToString(), "--insecure", "--subscribers", Invariant(work.Subscribers), "--window", Invariant(work.Window),
+                "--size", Invariant(work.MessageSize), "--mode", mode.Name,
+            };
+            if (plan.WarmupCase > TimeSpan.Zero)
+                await RunChildAsync("fanout", [.. load, "--duration", Seconds(plan.WarmupCase), "--warmup", "0s", "--room", "warmup"], null, openFiles);
+            var json = await RunChildAsync("fanout",
+                [.. load, "--duration", Seconds(plan.Duration), "--warmup", Seconds(plan.Warmup), "--server-pid", Invariant(server.Pid),
+                 "--metrics-url", server.MetricsUrl.ToString(), "--repeat", Invariant(repeat)],
+                null, openFiles, wantJson: true);
+            return JsonSerializer.Deserialize<FanoutResult>(json!)!;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or JsonException)
+        {
+            return new FanoutResult(mode.Name, work.Subscribers, work.MessageSize, work.Window, repeat, 0, 0, 0, 1, e.Message,
+                new LatencySummary(0, 0, 0, 0, 0, 0), 0, null);
+        }
+    }
+
+    /// <summary>Runs a load-generator command; with <paramref name="wantJson"/>, returns the JSON it wrote.</summary>
+    private async Task<string?> RunChildAsync(string command, IReadOnlyList<string> arguments, string? cpus, int? openFiles, bool wantJson = false)
+    {
+        var json = wantJson ? Path.GetTempFileName() : null;
+        try
+        {
+            var all = new List<string> { BenchDll, command };
+            all.AddRange(arguments);
+            if (json is not null) all.AddRange(["--json", json]);
+            var start = ChildProcess.StartInfo("dotnet", all, cpus, openFiles);
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(plan.Duration + plan.Warmup + TimeSpan.FromMinutes(3));
-            await process.WaitForExitAsync(timeout.Token);
+            try { await process.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"the load generator ({command}) did not finish in time");
+            }
+            if (json is null) return null;
             var text = await File.ReadAllTextAsync(json);
             if (text.Length == 0)
-                throw new InvalidOperationException($"the load generator failed ({process.ExitCode}) for {mode.Name} {@case}:\n{await output}\n{await errors}");
-            var result = JsonSerializer.Deserialize<CaseResult>(text)!;
-            return result with { ServerCpus = pinned ? plan.ServerCpus : null };
+                throw new InvalidOperationException($"the load generator ({command}) failed with {process.ExitCode}: {Tail(await output + await errors)}");
+            return text;
         }
         finally
         {
-            File.Delete(json);
+            if (json is not null) File.Delete(json);
         }
     }
+
+    private static string Tail(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join(" / ", lines.TakeLast(3)).Trim();
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "s";
 }

@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
+using ActorWss.Bench.Peers;
 
 namespace ActorWss.Bench.Matrix;
 
 /// <summary>
-/// A server under test as a separate process (optionally pinned with taskset), started from this binary's folder:
-/// ActorWss.Server.dll, or this bench in its <c>kestrel</c> role. Waits for its "Listening on" lines; stops it with SIGTERM.
+/// A server under test as a separate process, optionally pinned (taskset) and with a raised open-file limit: the
+/// ActorWss server (ActorWss.Server.dll), this bench in its <c>kestrel</c> role, or the Go peer. Waits for its
+/// "Listening on" lines; stops it with SIGTERM.
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
@@ -13,55 +16,71 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly Dictionary<string, Uri> _urls = [];
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly int _listeners;
 
-    private ServerProcess(Process process, int listeners)
-    {
-        _process = process;
-        _listeners = listeners;
-    }
+    private ServerProcess(Process process) => _process = process;
 
     public int Pid => _process.Id;
 
-    public Uri Url(string scheme) => _urls.TryGetValue(scheme, out var url) ? url
+    /// <summary>The listener of <paramref name="scheme"/>, at <paramref name="path"/>.</summary>
+    public Uri Url(string scheme, string path = "/") => _urls.TryGetValue(scheme, out var url) ? new Uri(url, path)
         : throw new InvalidOperationException($"the server has no {scheme}:// listener; its output:\n{string.Join('\n', _output)}");
 
-    public static async Task<ServerProcess> StartAsync(BenchMode mode, RepositoryPaths paths, string? cpus)
-    {
-        var arguments = new List<string>();
-        if (mode.Server == ServerKind.ActorWss)
-        {
-            arguments.AddRange([paths.ServerDll, "--config", paths.Config,
-                "--set", "actorwss.listeners.ws.port=0", "--set", "actorwss.listeners.wss.enabled=on", "--set", "actorwss.listeners.wss.port=0",
-                "--set", "actorwss.listeners.ws.max-connections=100000", "--set", "actorwss.listeners.wss.max-connections=100000",
-                "--set", "actorwss.tls.dev-certificate=on",
-                "--set", "actorwss.tls.certificate.path=" + paths.Certificate, "--set", "actorwss.tls.certificate.key-path=" + paths.Key]);
-            foreach (var o in mode.Overrides) arguments.AddRange(["--set", o]);
-        }
-        else
-        {
-            arguments.AddRange([Path.Combine(AppContext.BaseDirectory, "ActorWss.Bench.dll"), "kestrel",
-                "--cert", paths.Certificate, "--key", paths.Key]);
-        }
-        var start = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = paths.Root,
-        };
-        if (cpus is not null) foreach (var a in new[] { "-c", cpus, "dotnet" }) start.ArgumentList.Add(a);
-        foreach (var a in arguments) start.ArgumentList.Add(a);
+    /// <summary>GET /metrics on the ws:// listener (ActorWss serves it there; the bench's peers do too).</summary>
+    public Uri MetricsUrl => new UriBuilder(Url("ws")) { Scheme = "http", Path = "/metrics" }.Uri;
 
-        var server = new ServerProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, listeners: 2);
+    public static async Task<ServerProcess> StartAsync(BenchMode mode, ServerLaunch launch, string? cpus, int? openFiles = null)
+    {
+        var (program, arguments) = Command(mode, launch);
+        var start = ChildProcess.StartInfo(program, arguments, cpus, openFiles, launch.Paths.Root);
+        var server = new ServerProcess(new Process { StartInfo = start, EnableRaisingEvents = true });
         server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
         server._process.Exited += (_, _) => server._ready.TrySetException(new InvalidOperationException(
-            $"the {mode.Name} server exited with {server._process.ExitCode}:\n{string.Join('\n', server._output)}"));
+            $"the {mode.Name} server exited with {server._process.ExitCode}:\n{string.Join('\n', server.Output())}"));
         server._process.Start();
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
-        await server._ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await server._ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
+    }
+
+    private static (string Program, IReadOnlyList<string> Arguments) Command(BenchMode mode, ServerLaunch launch)
+    {
+        var cert = launch.Certificate;
+        switch (mode.Server)
+        {
+            case ServerKind.ActorWss:
+                var arguments = new List<string>
+                {
+                    launch.Paths.ServerDll, "--config", launch.Paths.Config,
+                    "--set", "actorwss.listeners.ws.port=0", "--set", "actorwss.listeners.wss.enabled=on", "--set", "actorwss.listeners.wss.port=0",
+                    "--set", "actorwss.listeners.ws.max-connections=1000000", "--set", "actorwss.listeners.wss.max-connections=1000000",
+                    "--set", "actorwss.tls.dev-certificate=off",
+                    "--set", "actorwss.tls.certificate.path=" + cert.CertificatePath, "--set", "actorwss.tls.certificate.key-path=" + cert.KeyPath,
+                };
+                foreach (var o in mode.Overrides) arguments.AddRange(["--set", o]);
+                return ("dotnet", arguments);
+            case ServerKind.Kestrel:
+                return ("dotnet", [Path.Combine(AppContext.BaseDirectory, "ActorWss.Bench.dll"), "kestrel", "--cert", cert.CertificatePath, "--key", cert.KeyPath]);
+            case ServerKind.Gorilla:
+                return (launch.GorillaBinary ?? throw new InvalidOperationException(launch.GorillaProblem ?? "the Go peer was not built"),
+                    ["-cert", cert.CertificatePath, "-key", cert.KeyPath]);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(mode), mode.Server, "unknown server kind");
+        }
+    }
+
+    private IReadOnlyList<string> Output()
+    {
+        lock (_output) return _output.ToArray();
     }
 
     private void OnLine(string? line)
@@ -74,19 +93,23 @@ public sealed partial class ServerProcess : IAsyncDisposable
             if (!match.Success) return;
             var url = new Uri(match.Groups[1].Value);
             _urls[url.Scheme] = url;
-            if (_urls.Count == _listeners) _ready.TrySetResult();
+            if (_urls.ContainsKey("ws") && _urls.ContainsKey("wss")) _ready.TrySetResult();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        try
         {
-            _ = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try { await _process.WaitForExitAsync(cts.Token); }
-            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+            if (!_process.HasExited)
+            {
+                using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                try { await _process.WaitForExitAsync(cts.Token); }
+                catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+            }
         }
+        catch (InvalidOperationException) { /* never started */ }
         _process.Dispose();
     }
 

@@ -3,75 +3,54 @@ using ActorWss.Bench.Model;
 namespace ActorWss.Bench.Report;
 
 /// <summary>
-/// The charts a run gets: per pinning present, throughput and mean latency and server efficiency against connections
-/// (64 B), and throughput against message size (100 connections). A chart with no data point is left out.
+/// The charts a run gets: for every table whose rows are a number (connections, size, messages in flight),
+/// throughput and server CPU per echo against it, medians with min–max bars. A chart with no data point is left out.
 /// The report links exactly these, so its links and the written files agree.
 /// </summary>
 internal static class ChartCatalog
 {
-    public static IReadOnlyList<ChartDefinition> For(ResultLookup results) =>
-        results.Pinnings.SelectMany(pinned => ForPinning(results, pinned))
-            .Where(chart => chart.Series.Count > 0)
-            .ToArray();
-
-    private static IEnumerable<ChartDefinition> ForPinning(ResultLookup results, bool pinned)
+    public static IReadOnlyList<ChartDefinition> For(BenchmarkRun run)
     {
-        var pinning = ReportFormat.Pinning(pinned);
-        const int size = ResultLookup.SweepMessageSize;
-        const int connections = ResultLookup.SweepConnections;
-        var connectionCounts = results.ConnectionCounts(pinned);
-        var connectionTicks = connectionCounts.Select(c => new AxisTick(c, ReportFormat.Count(c))).ToArray();
-        var sizes = results.MessageSizes(pinned);
-        // Sizes grow fourfold per step: a log2 axis spaces them evenly.
-        var sizeTicks = sizes.Select(s => new AxisTick(Math.Log2(s), ReportFormat.Size(s))).ToArray();
-
-        IReadOnlyList<ChartSeries> AgainstConnections(Func<CaseResult, double?> y) =>
-            SeriesOf(results, mode => connectionCounts.Select(c => (X: (double)c, Result: results.Find(mode, pinned, c, size))), y);
-
-        yield return new ChartDefinition(
-            $"throughput-connections-{pinning}.png", pinned,
-            $"Echo throughput vs connections ({ReportFormat.Size(size)}, {pinning})",
-            "Connections", "Throughput (msg/s)",
-            connectionTicks, ReportFormat.Count,
-            AgainstConnections(r => r.MessagesPerSecond));
-
-        yield return new ChartDefinition(
-            $"throughput-size-{pinning}.png", pinned,
-            $"Echo throughput vs message size ({connections} connections, {pinning})",
-            "Message size (log2 scale)", "Throughput (msg/s)",
-            sizeTicks, ReportFormat.Count,
-            SeriesOf(results, mode => sizes.Select(s => (X: Math.Log2(s), Result: results.Find(mode, pinned, connections, s))),
-                r => r.MessagesPerSecond));
-
-        yield return new ChartDefinition(
-            $"latency-connections-{pinning}.png", pinned,
-            $"Mean round-trip latency vs connections ({ReportFormat.Size(size)}, {pinning})",
-            "Connections", "Mean latency (ms)",
-            connectionTicks, ReportFormat.Short,
-            AgainstConnections(r => r.Latency.MeanUs / 1000));
-
-        yield return new ChartDefinition(
-            $"efficiency-connections-{pinning}.png", pinned,
-            $"Messages per server CPU-second vs connections ({ReportFormat.Size(size)}, {pinning})",
-            "Connections", "Messages per server CPU-second",
-            connectionTicks, ReportFormat.Count,
-            AgainstConnections(r => r.MessagesPerServerCpuSecond));
+        var results = ResultSet.Of(run);
+        return run.Tables.SelectMany(table => ForTable(run, table, results)).Where(chart => chart.Series.Count > 0).ToArray();
     }
 
-    private static IReadOnlyList<ChartSeries> SeriesOf(
-        ResultLookup results,
-        Func<string, IEnumerable<(double X, CaseResult? Result)>> casesOf,
-        Func<CaseResult, double?> y)
+    private static IEnumerable<ChartDefinition> ForTable(BenchmarkRun run, TableSpec table, ResultSet results)
+    {
+        Func<CellSpec, double>? position = table.Axis switch
+        {
+            "connections" => c => c.Connections,
+            // Sizes and in-flight counts grow by factors: a log2 axis spaces them evenly.
+            "size" => c => Math.Log2(c.MessageSize),
+            "in-flight" => c => Math.Log2(c.InFlight),
+            _ => null,
+        };
+        if (position is null) yield break;
+        var cells = table.Cells.Where(c => table.Modes.Any(m => results.Measured(ResultSet.Key(m, c)).Count > 0)).ToArray();
+        if (cells.Length == 0) yield break;
+        var ticks = cells.Select(c => new AxisTick(position(c), CellLabels.Row(table, c, run.Environment.Machine.Cores))).ToArray();
+        var xLabel = CellLabels.AxisHeader(table) + (table.Axis == "connections" ? "" : " (log2 scale)");
+
+        yield return new ChartDefinition($"{run.Suite}-{table.Id}-throughput.png", run.Suite, table.Id,
+            $"Throughput: {table.Title}", xLabel, "msg/s (median, min–max)", ticks, ReportFormat.Count,
+            SeriesOf(table, cells, results, position, CaseMetrics.Throughput));
+        yield return new ChartDefinition($"{run.Suite}-{table.Id}-cpu.png", run.Suite, table.Id,
+            $"Server CPU per echo: {table.Title}", xLabel, "µs per echo (median, min–max)", ticks, ReportFormat.Short,
+            SeriesOf(table, cells, results, position, CaseMetrics.CpuUs));
+    }
+
+    private static IReadOnlyList<ChartSeries> SeriesOf(TableSpec table, IReadOnlyList<CellSpec> cells, ResultSet results,
+        Func<CellSpec, double> position, CaseMetric metric)
     {
         var series = new List<ChartSeries>();
-        foreach (var mode in results.Modes)
+        foreach (var mode in table.Modes)
         {
-            var points = casesOf(mode)
-                .Select(c => (c.X, Y: c.Result is null ? null : y(c.Result)))
-                .Where(p => p.Y is not null)
+            var points = cells.Select(c => (X: position(c), Spread: results.Spread(ResultSet.Key(mode, c), metric)))
+                .Where(p => p.Spread is not null)
                 .ToArray();
             if (points.Length > 0)
-                series.Add(new ChartSeries(mode, points.Select(p => p.X).ToArray(), points.Select(p => p.Y!.Value).ToArray()));
+                series.Add(new ChartSeries(mode, points.Select(p => p.X).ToArray(), points.Select(p => p.Spread!.Median).ToArray(),
+                    points.Select(p => p.Spread!.Median - p.Spread.Min).ToArray(), points.Select(p => p.Spread!.Max - p.Spread.Median).ToArray()));
         }
         return series;
     }

@@ -16,11 +16,11 @@ public static class Charts
         Fonts.Default = "DejaVu Sans";
         Directory.CreateDirectory(folder);
 
-        var results = new ResultLookup(run);
         var written = new List<string>();
-        foreach (var chart in ChartCatalog.For(results))
+        var modes = run.Modes.Select(m => m.Name).ToArray();
+        foreach (var chart in ChartCatalog.For(run))
         {
-            using var plot = Draw(chart, results.Modes);
+            using var plot = Draw(chart, modes);
             plot.SavePng(Path.Combine(folder, chart.FileName), Width, Height);
             written.Add(chart.FileName);
         }
@@ -34,10 +34,17 @@ public static class Charts
         var palette = new ScottPlot.Palettes.Category10();
         foreach (var series in chart.Series)
         {
-            var line = plot.Add.Scatter(series.Xs.ToArray(), series.Ys.ToArray(), palette.GetColor(IndexOf(allModes, series.Mode)));
+            var color = palette.GetColor(IndexOf(allModes, series.Mode));
+            var line = plot.Add.Scatter(series.Xs.ToArray(), series.Ys.ToArray(), color);
             line.LegendText = series.Mode;
             line.LineWidth = 2;
             line.MarkerSize = 7;
+            var bars = new ScottPlot.Plottables.ErrorBar(series.Xs, series.Ys, null, null, series.Above, series.Below)
+            {
+                Color = color,
+                LineWidth = 1,
+            };
+            plot.Add.Plottable(bars);
         }
 
         plot.Title(chart.Title);
@@ -50,8 +57,8 @@ public static class Charts
         plot.Axes.Bottom.TickGenerator = xTicks;
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = chart.YTickLabel };
 
-        // Throughput, latency and efficiency are read against zero; the x range keeps a margin around the outer ticks.
-        var maxY = chart.Series.SelectMany(s => s.Ys).DefaultIfEmpty(1).Max();
+        // Read against zero; the x range keeps a margin around the outer ticks.
+        var maxY = chart.Series.SelectMany(s => s.Ys.Zip(s.Above, (y, above) => y + above)).DefaultIfEmpty(1).Max();
         plot.Axes.SetLimitsY(0, maxY > 0 ? maxY * 1.1 : 1);
         var minX = chart.XTicks.Min(t => t.Position);
         var maxX = chart.XTicks.Max(t => t.Position);

@@ -1,67 +1,56 @@
 using System.Text;
+using ActorWss.Bench.Matrix;
 using ActorWss.Bench.Model;
 
 namespace ActorWss.Bench.Report;
 
-/// <summary>Renders a run as docs/BENCHMARKS.md: tables shaped like the reference report, per pinning, with chart links.</summary>
+/// <summary>
+/// Renders docs/BENCHMARKS.md from the runs of one or more suites: how it was made and how to read it, then each
+/// suite's tables with chart links, the reference's five causes against the measurements, and the notes.
+/// </summary>
 public static class MarkdownReport
 {
-    /// <summary>Where the charts live, relative to docs/BENCHMARKS.md.</summary>
+    /// <summary>Where the charts and results live, relative to docs/BENCHMARKS.md.</summary>
     public const string ChartFolder = "bench";
 
-    public static string Render(BenchmarkRun run, string? notes = null)
+    public static string Render(IReadOnlyList<BenchmarkRun> runs, string? notes = null)
     {
-        var results = new ResultLookup(run);
-        var charts = ChartCatalog.For(results);
+        var ordered = runs.OrderBy(r => Order(r.Suite)).ToArray();
         var md = new StringBuilder();
+        RunHeader.Append(md, ordered);
+        RunHeader.AppendModes(md, ordered);
 
-        RunHeader.Append(md, run);
-        foreach (var pinned in results.Pinnings)
+        foreach (var run in ordered)
         {
-            AppendPinningHeading(md, results, pinned);
-            ConnectionSweepTable.Append(md, results, pinned);
-            MessageSizeTables.Append(md, results, pinned);
-            EfficiencyTable.Append(md, results, pinned);
-            ErrorsTable.Append(md, results, pinned);
-            AppendCharts(md, charts.Where(c => c.Pinned == pinned));
+            md.AppendLine($"## {run.Title}").AppendLine();
+            md.AppendLine(run.Description).AppendLine();
+            var results = ResultSet.Of(run);
+            int cores = run.Environment.Machine.Cores;
+            var charts = ChartCatalog.For(run);
+            foreach (var table in run.Tables)
+            {
+                SweepTables.Append(md, table, results, cores);
+                foreach (var chart in charts.Where(c => c.TableId == table.Id))
+                    md.AppendLine($"![{chart.Title}]({ChartFolder}/{chart.FileName})").AppendLine();
+            }
+            IdleMemoryTable.Append(md, run.IdleMemory, run.Modes.Select(m => m.Name).ToArray());
+            FanoutTable.Append(md, run.Fanout);
+            ErrorsTable.Append(md, run);
         }
-        PinningComparisonTable.Append(md, results);
+
+        RootCauseEvidence.Append(md, ordered);
 
         if (!string.IsNullOrWhiteSpace(notes))
-            md.AppendLine("## Notes").AppendLine().AppendLine(notes.Trim()).AppendLine();
+            md.AppendLine(notes.Trim()).AppendLine();
 
         return md.ToString().TrimEnd() + Environment.NewLine;
     }
 
-    private static void AppendPinningHeading(StringBuilder md, ResultLookup results, bool pinned)
-    {
-        md.AppendLine(pinned ? "## Pinned" : "## Unpinned").AppendLine();
-        if (!pinned)
-        {
-            md.AppendLine("Server and load generator share every CPU of the machine.").AppendLine();
-            return;
-        }
+    public static string Render(BenchmarkRun run, string? notes = null) => Render([run], notes);
 
-        var cases = results.InPinning(pinned);
-        var serverCpus = CpuSets(cases.Select(r => r.ServerCpus));
-        var clientCpus = CpuSets(cases.Select(r => r.ClientCpus));
-        md.AppendLine($"Server and load generator on disjoint CPUs: server on CPUs {serverCpus}, load generator on CPUs {clientCpus}.")
-            .AppendLine();
-    }
-
-    private static string CpuSets(IEnumerable<string?> cpuSets)
+    private static int Order(string suite)
     {
-        var sets = cpuSets.OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
-        return sets.Length == 0 ? ReportFormat.Missing : string.Join(" or ", sets);
-    }
-
-    private static void AppendCharts(StringBuilder md, IEnumerable<ChartDefinition> charts)
-    {
-        var list = charts.ToArray();
-        if (list.Length == 0)
-            return;
-        md.AppendLine("### Charts").AppendLine();
-        foreach (var chart in list)
-            md.AppendLine($"![{chart.Title}]({ChartFolder}/{chart.FileName})").AppendLine();
+        int index = SuiteCatalog.Names.ToList().IndexOf(suite);
+        return index < 0 ? int.MaxValue : index;
     }
 }

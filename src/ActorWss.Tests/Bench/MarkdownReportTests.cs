@@ -1,11 +1,10 @@
-using ActorWss.Bench.Model;
 using ActorWss.Bench.Report;
 
 namespace ActorWss.Tests.Bench;
 
 public class MarkdownReportTests
 {
-    private static readonly string Report = MarkdownReport.Render(SampleRuns.ThreeModes(), "Measured on a shared VM.");
+    private static readonly string Report = MarkdownReport.Render([SampleRuns.Reference(), SampleRuns.Memory()], "## Notes\n\nMeasured on a shared VM.");
 
     private static string Section(string text, string heading, string? nextHeading)
     {
@@ -17,162 +16,156 @@ public class MarkdownReportTests
     }
 
     [Fact]
-    public void The_header_names_the_command_and_the_machine()
+    public void The_header_records_commit_crypto_certificate_repeats_seed_and_the_command()
     {
         Assert.StartsWith("# ActorWss benchmarks\n", Report);
-        Assert.Contains("```sh\ndotnet run -c Release --project src/ActorWss.Bench -- matrix --seconds 10\n```", Report);
-        Assert.Contains("- When: 2025-06-01 12:30 UTC\n", Report);
+        Assert.Contains("| reference | 2025-06-01 12:30 | `0123456789abcdef` | 3 | 10 s | 1 s | 2 s | 42 |\n", Report);
+        Assert.Contains("```sh\ndotnet run -c Release --project src/ActorWss.Bench -- matrix --suite reference\n```", Report);
+        Assert.Contains("- Machine: AMD EPYC 7B13, 2 cores, Debian GNU/Linux 12 (bookworm), .NET 10.0.0, GC: Workstation, concurrent\n", Report);
+        Assert.Contains("- OpenSSL (under .NET's SslStream): OpenSSL 3.0.17 1 Jul 2025\n", Report);
+        Assert.Contains("- Certificate, the same for every wss:// server: RSA 2048, self-signed\n", Report);
+        Assert.Contains("- Negotiated (seen by the load generator): Tls13 TLS_AES_256_GCM_SHA384 (wss-inline, wss-inline-aa, wss-offload)\n", Report);
+    }
+
+    [Fact]
+    public void The_mode_order_of_every_repeat_is_recorded()
+    {
+        Assert.Contains("- reference, repeat 1: wss-offload, ws, wss-inline-aa, wss-inline\n", Report);
+        Assert.Contains("- reference, repeat 3: wss-inline-aa, wss-offload, wss-inline, ws\n", Report);
+    }
+
+    [Fact]
+    public void The_verdict_rule_is_written_in_the_report()
+    {
+        Assert.Contains("A difference between two modes counts only when", Report);
+        Assert.Contains("larger than the A/A spread at the same load", Report);
+    }
+
+    [Fact]
+    public void Throughput_cells_are_medians_with_their_range_and_deltas_are_bold_only_outside_the_noise()
+    {
+        var connections = Section(Report, "### Echo 64 B — varying connection count", "### Echo — varying message size (100 connections)");
         Assert.Contains(
-            "- Machine: AMD EPYC 7B13, 4 cores, Debian GNU/Linux 12 (bookworm), .NET 10.0.0, GC: workstation, concurrent\n",
-            Report);
-        Assert.Contains("- Case duration: 10 s measured per case", Report);
+            "| Connections | ws | wss-inline | wss-inline-aa | wss-offload | Δ wss-offload vs wss-inline | Δ wss-inline vs ws"
+            + " | Δ wss-inline-aa vs wss-inline | A/A spread |\n", connections);
+        // A/A spread 9.7%: offload's −21% with its range apart counts; the twin's −2% does not.
+        Assert.Contains(
+            "| 100 | 81,000 (80,000–90,000) | 52,000 (50,000–54,000) | 51,000 (49,000–53,000) | 41,000 (40,000–42,000)"
+            + " | **\u221221%** | **\u221236%** | \u22122% | ±10% |\n", connections);
+        // At 500 the ranges overlap (−7%), and −30% is inside a 34% A/A spread: neither counts.
+        Assert.Contains(
+            "| 500 | 86,000 (85,000–87,000) | 60,000 (50,000–70,000) | 58,000 (52,000–66,000) | 56,000 (55,000–57,000)"
+            + " | \u22127% | \u221230% | \u22123% | ±34% |\n", connections);
     }
 
     [Fact]
-    public void The_modes_table_lists_each_mode_with_its_overrides_in_backticks()
+    public void Without_a_twin_at_a_load_the_ranges_alone_decide_and_failed_repeats_are_left_out()
     {
-        Assert.Contains("| Mode | Description | Overrides |\n| --- | --- | --- |\n", Report);
-        Assert.Contains("| wss-offload | ActorWss, TLS offloaded to the dedicated pool | `actorwss.tls.mode=offload` |\n", Report);
+        var sizes = Section(Report, "### Echo — varying message size (100 connections)", "#### Errors");
+        // wss-offload's third repeat at 4 KiB failed: its median is of two.
+        Assert.Contains("| 4 KiB | 61,000 (60,000–62,000) | 31,000 (30,000–32,000) | — | 33,500 (33,000–34,000) | **+8%** | **\u221249%** | — | — |\n", sizes);
     }
 
     [Fact]
-    public void The_connection_table_has_every_mode_and_the_two_comparisons_as_columns()
+    public void Server_cpu_per_echo_is_judged_like_throughput()
+    {
+        var connections = Section(Report, "### Echo 64 B — varying connection count", "### Echo — varying message size (100 connections)");
+        Assert.Contains("| 100 | 12.0 (12.0–12.0) | 15.0 (15.0–15.0) | 15.0 (15.0–15.0) | 18.0 (18.0–18.0) | **+20%** | **+25%** | 0% | ±0% |\n", connections);
+    }
+
+    [Fact]
+    public void Latency_shows_percentiles_and_no_mean()
+    {
+        Assert.Contains("Round-trip latency, medians over the repeats: p50 / p99 / p99.9.", Report);
+        Assert.Contains("| 100 | 900 µs / 2.00 ms / 3.00 ms | 900 µs / 2.00 ms / 3.00 ms |", Report);
+        Assert.DoesNotContain("1.00 ms / 900 µs", Report); // the mean (1 ms) is not shown
+    }
+
+    [Fact]
+    public void Per_echo_costs_divide_the_servers_counters_by_the_echoes()
     {
         Assert.Contains(
-            "| Connections | ws | wss-inline | wss-offload | Δ Throughput wss-offload vs wss-inline | Δ Latency wss-offload vs wss-inline"
-            + " | Δ Throughput wss-inline vs ws | Δ Latency wss-inline vs ws |\n"
-            + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
-            Report);
+            "| Mode | Connections | msg/s | user µs/echo | sys µs/echo | ctx sw/echo | work items/echo | alloc B/echo | TLS steps/echo"
+            + " | B/decrypt step | B/encrypt step | peak RSS | server CPU | client CPU |\n", Report);
+        Assert.Contains("| wss-offload | 100 | 41,000 | 12.0 | 6.0 | 0.50 | 3.00 | 700 | 2.00 | 92 | 66 | 150 | 74% | 80% |\n", Report);
+        Assert.Contains("| ws | 100 | 81,000 | 8.0 | 4.0 | 0.50 | 1.00 | 620 | — | — | — | 150 | 97% | 80% |\n", Report);
     }
 
     [Fact]
-    public void A_connection_row_shows_rate_and_mean_latency_per_mode_and_signed_deltas()
+    public void Size_tables_add_the_transfer_rate()
     {
-        Assert.Contains(
-            "| 100 | 219,813 msg/s, 455 µs | 186,068 msg/s, 537 µs | 56,692 msg/s, 1.76 ms | \u221270% | +228% | \u221215% | +18% |\n",
-            Report);
+        var sizes = Section(Report, "### Echo — varying message size (100 connections)", "#### Errors");
+        Assert.Contains("Transfer rate, MiB/s, both directions", sizes);
+        // 31,000 msg/s × 4 KiB × 2 = 242.19 MiB/s.
+        Assert.Contains("| 4 KiB | 476.56 | 242.19 | — | 261.72 |\n", sizes);
     }
 
     [Fact]
-    public void A_case_that_was_not_run_shows_a_dash_and_so_do_its_deltas()
+    public void Failed_repeats_are_listed_with_their_error()
     {
-        var unpinned = Section(Report, "## Unpinned", "## Pinned");
-        Assert.Contains("| 4 KiB | 120,000 msg/s | 92,686 msg/s | — | — | \u221223% |\n", unpinned);
+        Assert.Contains("| wss-offload | 100 connections, 4 KiB, 1 in flight, 2 server CPUs | 3 | 2 | echo 17 differs at byte 5 |\n", Report);
     }
 
     [Fact]
-    public void The_transfer_rate_is_in_mebibytes_per_second_both_directions()
+    public void Idle_memory_is_kibibytes_per_connection_with_its_range()
     {
-        Assert.Contains("### Transfer Rate (100 connections)", Report);
-        Assert.Contains("MiB/s, counting both directions", Report);
-        // 186,068 msg/s × 64 B × 2 = 22.71 MiB/s.
-        Assert.Contains("| 64 B | 26.83 MiB/s | 22.71 MiB/s | 6.92 MiB/s | \u221270% | \u221215% |\n", Report);
+        Assert.Contains("| Mode | Connections | KiB per connection | RSS before (MiB) | RSS with them (MiB) | Connect time (s) | TLS |\n", Report);
+        Assert.Contains("| ws | 5,000 | 25.0 (20.0–30.0) | 100 | 222 | 4.5 | — |\n", Report);
+        Assert.Contains("| go-ws | 5,000 | 8.0 | 10 | 49 | 3.0 | — |\n", Report);
     }
 
     [Fact]
-    public void The_latency_table_shows_mean_p50_and_p99_per_mode()
+    public void Fan_out_shows_deliveries_per_second_and_delivery_latency()
     {
-        Assert.Contains("| Message Size | ws | wss-inline | wss-offload | Δ Latency wss-offload vs wss-inline | Δ Latency wss-inline vs ws |\n", Report);
-        Assert.Contains("| 64 B | 455 µs / 410 µs / 910 µs | 537 µs / 483 µs / 1.07 ms | 1.76 ms / 1.58 ms / 3.52 ms | +228% | +18% |\n", Report);
+        Assert.Contains("| ws-chat | 100 | 8 | 200,000 | 1.00 ms | 4.00 ms | 9.00 ms | — |\n", Report);
     }
 
     [Fact]
-    public void The_efficiency_table_has_a_row_per_case()
+    public void The_five_causes_are_set_against_the_measurements()
     {
-        Assert.Contains(
-            "| Mode | Connections | Message Size | msg/s | msg / server CPU-s | Server CPU-s | Client CPU (% of one core) | Server peak RSS (MiB) |\n",
-            Report);
-        // 2,198,130 echoes over 9.5 server CPU-seconds; 12.5 client CPU-seconds over 10 s.
-        Assert.Contains("| ws | 100 | 64 B | 219,813 | 231,382 | 9.50 | 125% | 150 |\n", Report);
-    }
-
-    [Fact]
-    public void Unmeasured_server_figures_show_a_dash()
-    {
-        var run = SampleRuns.ThreeModes() with
-        {
-            Results = [SampleRuns.Case("ws", false, 100, 64, 1_000, 100, serverCpuSeconds: null, serverPeakRssBytes: null)],
-        };
-        Assert.Contains("| ws | 100 | 64 B | 1,000 | — | — | 125% | — |\n", MarkdownReport.Render(run));
-    }
-
-    [Fact]
-    public void Errors_are_listed_where_they_happened()
-    {
-        var pinned = Section(Report, "## Pinned", "## Pinned vs unpinned");
-        Assert.Contains("| Mode | Case | Errors | First error |\n", pinned);
-        Assert.Contains($"| wss-offload | 500 connections, 64 B | 3 | {SampleRuns.ErrorText} |\n", pinned);
-        Assert.DoesNotContain("none failed", pinned);
-
-        var unpinned = Section(Report, "## Unpinned", "## Pinned");
-        Assert.Contains("Every echo was verified byte for byte; none failed.", unpinned);
-        Assert.DoesNotContain("| First error |", unpinned);
-    }
-
-    [Fact]
-    public void An_error_text_cannot_break_its_table()
-    {
-        var run = SampleRuns.ThreeModes() with
-        {
-            Results = [SampleRuns.Case("ws", false, 100, 64, 1_000, 100, errors: 1, firstError: "bad | frame\nat byte 2")],
-        };
-        Assert.Contains("| ws | 100 connections, 64 B | 1 | bad \\| frame at byte 2 |\n", MarkdownReport.Render(run));
-    }
-
-    [Fact]
-    public void Pinned_runs_follow_unpinned_ones_and_name_their_cpus()
-    {
-        var unpinnedAt = Report.IndexOf("## Unpinned\n", StringComparison.Ordinal);
-        var pinnedAt = Report.IndexOf("## Pinned\n", StringComparison.Ordinal);
-        Assert.InRange(unpinnedAt, 0, pinnedAt - 1);
-        Assert.Contains("server on CPUs 0-1, load generator on CPUs 2-3.", Report);
-    }
-
-    [Fact]
-    public void Pinned_and_unpinned_are_compared_per_mode()
-    {
-        var comparison = Section(Report, "## Pinned vs unpinned", "## Notes");
-        Assert.Contains(
-            "| Case | Mode | msg/s unpinned | msg/s pinned | msg / server CPU-s unpinned | msg / server CPU-s pinned |\n", comparison);
-        Assert.Contains("| 100 connections, 64 B | ws | 219,813 | 150,000 | 231,382 | 157,895 |\n", comparison);
-        // wss-offload was not run unpinned at 4 KiB.
-        Assert.Contains("| 100 connections, 4 KiB | wss-offload | — | 38,000 | — | 40,000 |\n", comparison);
-    }
-
-    [Fact]
-    public void A_run_with_only_unpinned_results_has_no_pinned_sections()
-    {
-        var report = MarkdownReport.Render(SampleRuns.UnpinnedOnly());
-        Assert.Contains("## Unpinned\n", report);
-        Assert.DoesNotContain("## Pinned", report);
-        Assert.DoesNotContain("-pinned.png", report);
-    }
-
-    [Fact]
-    public void Comparisons_need_both_of_their_modes()
-    {
-        var run = SampleRuns.ThreeModes();
-        run = run with
-        {
-            Modes = run.Modes.Where(m => m.Name != "wss-offload").ToArray(),
-            Results = run.Results.Where(r => r.Mode != "wss-offload").ToArray(),
-        };
-        var report = MarkdownReport.Render(run);
-        Assert.Contains("| Connections | ws | wss-inline | Δ Throughput wss-inline vs ws | Δ Latency wss-inline vs ws |\n", report);
-        Assert.DoesNotContain("wss-offload", report);
+        var causes = Section(Report, "## The reference's five causes, measured", "## Notes");
+        Assert.Contains("| 1 | CPU µs/echo | 64 B, 100 c, k 1, 2 server CPUs | wss-inline 15.0 (15.0–15.0) | wss-offload 18.0 (18.0–18.0) | **+20%** | ±0% |\n", causes);
+        Assert.Contains("| 1 | work items/echo | 64 B, 100 c, k 1, 2 server CPUs | wss-inline 1.00 (1.00–1.00) | wss-offload 3.00 (3.00–3.00) | **+200%** | ±0% |\n", causes);
+        Assert.Contains("| 2 | alloc B/echo | 4 KiB, 100 c, k 1, 2 server CPUs | ws 620 (620–620) | wss-inline 620 (620–620) | 0% | — |\n", causes);
+        Assert.Contains("| 4 | msg/s, lowest–highest median over the connection sweep | 64 B, 50–500 connections |  | wss-offload | 41,000–56,000 |  |\n", causes);
     }
 
     [Fact]
     public void Charts_are_linked_relative_to_the_report()
     {
-        Assert.Contains("](bench/throughput-connections-unpinned.png)", Report);
-        Assert.Contains("](bench/throughput-size-pinned.png)", Report);
+        Assert.Contains("](bench/reference-connections-throughput.png)", Report);
+        Assert.Contains("](bench/reference-sizes-cpu.png)", Report);
     }
 
     [Fact]
     public void Notes_come_last()
     {
         Assert.EndsWith("## Notes\n\nMeasured on a shared VM.\n", Report);
-        Assert.DoesNotContain("## Notes", MarkdownReport.Render(SampleRuns.ThreeModes()));
+        Assert.DoesNotContain("## Notes", MarkdownReport.Render(SampleRuns.Reference()));
+    }
+
+    [Fact]
+    public void An_error_text_cannot_break_its_table()
+    {
+        var run = SampleRuns.Reference() with
+        {
+            Results = [SampleRuns.Case("ws", 100, 64, 1, 0, errors: 1, firstError: "bad | frame\nat byte 2")],
+        };
+        Assert.Contains("| bad \\| frame at byte 2 |\n", MarkdownReport.Render(run));
+    }
+
+    [Fact]
+    public void A_table_of_one_row_labels_it_by_its_axis()
+    {
+        var run = SampleRuns.Reference() with
+        {
+            Tables = [new ActorWss.Bench.Model.TableSpec("pipelined", "Pipelined", "in-flight", ["wss-inline"],
+                [new ActorWss.Bench.Model.CellSpec(100, 64, 32, SampleRuns.Cores)], [])],
+            Results = [SampleRuns.Case("wss-inline", 100, 64, 1, 26_000, inFlight: 32)],
+        };
+        var report = MarkdownReport.Render(run);
+        Assert.Contains("| In flight | wss-inline |\n", report);
+        Assert.Contains("| 32 | 26,000 |\n", report);
+        Assert.Contains("100 connections, 64 B, server on all 2 CPUs, shared with the load generator. ", report);
     }
 }

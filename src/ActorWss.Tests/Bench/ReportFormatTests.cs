@@ -1,3 +1,4 @@
+using ActorWss.Bench.Model;
 using ActorWss.Bench.Report;
 
 namespace ActorWss.Tests.Bench;
@@ -27,10 +28,26 @@ public class ReportFormatTests
     [InlineData(1024, "1 KiB")]
     [InlineData(4096, "4 KiB")]
     [InlineData(1500, "1,500 B")]
-    public void Sizes_are_in_bytes_or_whole_kibibytes(int bytes, string expected) =>
+    [InlineData(1048576, "1 MiB")]
+    public void Sizes_are_in_bytes_or_whole_kibibytes_or_mebibytes(int bytes, string expected) =>
         Assert.Equal(expected, ReportFormat.Size(bytes));
 
     [Fact]
     public void Rates_have_thousands_separators() =>
         Assert.Equal("186,513 msg/s", ReportFormat.Rate(186_513.4));
+
+    [Fact]
+    public void A_spread_is_the_median_with_its_range_unless_there_was_one_repeat()
+    {
+        Assert.Equal("52,000 (50,000–54,000)", ReportFormat.Spread(new Spread(52_000, 50_000, 54_000, 3), MetricFormat.Rate));
+        Assert.Equal("52,000", ReportFormat.Spread(new Spread(52_000, 52_000, 52_000, 1), MetricFormat.Rate));
+        Assert.Equal("—", ReportFormat.Spread(null, MetricFormat.Rate));
+    }
+
+    [Fact]
+    public void A_delta_that_counts_is_bold_and_one_that_does_not_is_plain()
+    {
+        Assert.Equal("**\u221221%**", ReportFormat.Verdict(new Difference(-21.2, true)));
+        Assert.Equal("+7%", ReportFormat.Verdict(new Difference(7.1, false)));
+    }
 }

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using ActorWss.Connections;
+using ActorWss.Samples.Chat;
 using ActorWss.Tests.Support;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
@@ -50,6 +52,57 @@ public abstract partial class BrowserPageTests(ITestOutputHelper output, ServerM
         Assert.Equal("open", driver.FindElement(By.Id("status")).Text);
     }
 
+    [SkippableFact]
+    public async Task Two_browser_tabs_chat_in_one_room_through_the_chat_view()
+    {
+        var missing = await Prerequisites.EnsureAsync(
+            () => Task.FromResult(File.Exists(Chromium) && File.Exists(ChromeDriver)), "chromium", "chromium-driver");
+        Skip.If(missing is not null, missing);
+        var server = await StartServerAsync(ws => ws.AddChat());
+        var page = new UriBuilder(UrlOf(server)) { Scheme = "https" }.Uri;
+
+        using var driver = StartChromium();
+        var wait = new WebDriverWait(driver, BrowserTimeout);
+        string Join(string name)
+        {
+            driver.Navigate().GoToUrl(page);
+            driver.FindElement(By.Id("chat-room")).Clear();
+            driver.FindElement(By.Id("chat-room")).SendKeys("browsers");
+            driver.FindElement(By.Id("chat-name")).SendKeys(name);
+            driver.FindElement(By.Id("chat-join")).Click();
+            wait.Message = name + " did not join";
+            wait.Until(d => d.FindElement(By.Id("chat-status")).Text == "in browsers");
+            return driver.CurrentWindowHandle;
+        }
+        var ann = Join("ann");
+        driver.SwitchTo().NewWindow(WindowType.Tab);
+        var bo = Join("bo");
+        await AwaitAssertAsync(() => Assert.Equal(2, WebSocketHub.Get(Sys).SubscriberCount(ChatConnection.Topic("browsers"))), Timeout);
+
+        driver.SwitchTo().Window(ann);
+        driver.FindElement(By.Id("chat-message")).SendKeys("hello from ann ✓");
+        driver.FindElement(By.Id("chat-send")).Click();
+
+        driver.SwitchTo().Window(bo);
+        wait.Message = "bo did not see ann's line";
+        var line = wait.Until(d => d.FindElements(By.CssSelector("#chat-log li:not(.notice)")).FirstOrDefault());
+        Assert.Equal("ann: hello from ann ✓", line.Text);
+    }
+
+    [Fact]
+    public async Task The_chat_view_points_at_the_chat_route_where_there_is_one()
+    {
+        var server = await StartServerAsync(ws => ws.AddChat());
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+        });
+
+        var page = await http.GetStringAsync(new UriBuilder(UrlOf(server)) { Scheme = "https" }.Uri);
+
+        Assert.Contains("<body data-chat=\"/chat\">", page);
+    }
+
     [Fact]
     public async Task The_page_is_html_that_may_run_only_its_own_inline_code_and_open_only_websockets()
     {
@@ -66,7 +119,9 @@ public abstract partial class BrowserPageTests(ITestOutputHelper output, ServerM
         var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("default-src 'none'", policy);
         Assert.Contains("connect-src ws: wss:", policy);
-        Assert.Contains("id=\"status\"", await response.Content.ReadAsStringAsync());
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"status\"", page);
+        Assert.Contains("<body data-chat=\"\">", page); // no chat route here: no chat view
     }
 
     /// <summary>Debian's Chromium and chromedriver, named explicitly so that Selenium downloads nothing.</summary>

@@ -1,3 +1,5 @@
+using ActorWss.Tests.Support;
+using ActorWss.Routing;
 using System.Text;
 using ActorWss.Http;
 
@@ -379,7 +381,7 @@ public class WebSocketUpgradeTests
 
     // ---- RequestRouter ----
 
-    private static readonly RequestRouter Router = new(HandshakePolicy.Default, [HealthEndpoint.Handle]);
+    private static readonly RequestRouter Router = new(HandshakePolicy.Default, new RouteTable([TestRoutes.Route("/chat")]), [HealthEndpoint.Handle]);
 
     [Fact]
     public void A_plain_get_of_healthz_is_answered_200_ok()
@@ -408,20 +410,55 @@ public class WebSocketUpgradeTests
     }
 
     [Fact]
-    public void A_plain_get_of_another_path_is_answered_426_upgrade_websocket()
+    public void A_plain_get_of_a_websocket_path_is_answered_426_upgrade_websocket()
     {
-        var respond = AssertRejected(Router.Decide(Request([("Host", "x")], target: "/other")), 426, "not-websocket");
+        var respond = AssertRejected(Router.Decide(Request([("Host", "x")], target: "/chat")), 426, "not-websocket");
 
         Assert.Equal("websocket", Header(respond.Response, "Upgrade"));
         Assert.Equal("13", Header(respond.Response, "Sec-WebSocket-Version"));
     }
 
     [Fact]
-    public void A_router_without_handlers_answers_426_even_for_healthz()
+    public void A_plain_get_of_a_path_without_a_route_or_handler_is_answered_404()
     {
-        var router = new RequestRouter(HandshakePolicy.Default, []);
+        AssertRejected(Router.Decide(Request([("Host", "x")], target: "/other")), 404, "not-found");
+    }
 
-        AssertRejected(router.Decide(Request([("Host", "x")], target: "/healthz")), 426, "not-websocket");
+    [Fact]
+    public void A_router_without_handlers_answers_404_even_for_healthz()
+    {
+        var router = new RequestRouter(HandshakePolicy.Default, TestRoutes.Echo(), []);
+
+        AssertRejected(router.Decide(Request([("Host", "x")], target: "/healthz")), 404, "not-found");
+    }
+
+    [Fact]
+    public void A_plain_get_on_a_route_path_is_answered_426()
+    {
+        var router = new RequestRouter(HandshakePolicy.Default, TestRoutes.Echo(), []);
+
+        AssertRejected(router.Decide(Request([("Host", "x")], target: "/?x=1")), 426, "not-websocket");
+    }
+
+    [Fact]
+    public void An_upgrade_to_a_path_without_a_route_is_answered_404()
+    {
+        AssertRejected(Router.Decide(Request(ValidHeaders, target: "/nowhere")), 404, "not-found");
+    }
+
+    [Fact]
+    public void Exact_routes_win_over_prefixes_and_longer_prefixes_over_shorter_ones()
+    {
+        var routes = new RouteTable([
+            TestRoutes.Route("/rooms/*", name: "rooms"), TestRoutes.Route("/rooms/vip/*", name: "vip"),
+            TestRoutes.Route("/rooms/lobby", name: "lobby")]);
+
+        Assert.Equal("lobby", routes.Match("/rooms/lobby")?.Name);
+        Assert.Equal("vip", routes.Match("/rooms/vip/7")?.Name);
+        Assert.Equal("rooms", routes.Match("/rooms/7")?.Name);
+        Assert.Equal("rooms", routes.Match("/rooms")?.Name);
+        Assert.Null(routes.Match("/roomsx"));
+        Assert.Null(routes.Match("/"));
     }
 
     [Theory]
@@ -454,7 +491,7 @@ public class WebSocketUpgradeTests
     [Fact]
     public void The_router_applies_its_policy_to_upgrades()
     {
-        var router = new RequestRouter(new HandshakePolicy(["https://app.example"], ["chat"]), [HealthEndpoint.Handle]);
+        var router = new RequestRouter(new HandshakePolicy(["https://app.example"], []), new RouteTable([TestRoutes.Route("/chat", subprotocols: ["chat"])]), [HealthEndpoint.Handle]);
 
         AssertRejected(router.Decide(Valid(("Origin", "https://evil.example"))), 403, "origin");
         Assert.Equal("chat",

@@ -1,4 +1,5 @@
 using ActorWss.Configuration;
+using ActorWss.Routing;
 using Akka.Configuration;
 
 namespace ActorWss.Tests.Configuration;
@@ -42,7 +43,8 @@ public class SettingsParserTests
         Assert.Empty(settings.WebSocket.Subprotocols);
 
         Assert.Equal(new TransportSettings(TransportKind.Socket, 64 * 1024, 8 * 1024, TimeSpan.FromSeconds(60)), settings.Transport);
-        Assert.Equal("echo", settings.Handler);
+        var echo = Assert.Single(settings.Routes);
+        Assert.Equal(new RouteSettings("echo", "/", "echo", "none", null, null, 256, OverflowPolicy.Close1013), echo);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.DrainTimeout);
     }
 
@@ -186,7 +188,11 @@ public class SettingsParserTests
     [InlineData("actorwss.http.handshake-timeout = never", "actorwss.http.handshake-timeout", "never", "duration")]
     [InlineData("actorwss.transport.kind = x", "actorwss.transport.kind", "x", "one of socket, akka-streams-tcp")]
     [InlineData("actorwss.transport.write-coalesce-bytes = 0", "actorwss.transport.write-coalesce-bytes", "0", "size")]
-    [InlineData("actorwss.handler = nope", "actorwss.handler", "nope", "one of echo")]
+    [InlineData("actorwss.route-defaults.outbound.overflow = panic", "actorwss.routes.echo.outbound.overflow", "panic", "one of drop-oldest, drop-newest, close-1008, close-1013")]
+    [InlineData("actorwss.routes.echo.outbound.queue-size = 0", "actorwss.routes.echo.outbound.queue-size", "0", "1 to 1000000")]
+    [InlineData("actorwss.routes.echo.max-message-size = huge", "actorwss.routes.echo.max-message-size", "huge", "size")]
+    [InlineData("actorwss.routes.echo.path = chat", "actorwss.routes.echo.path", "chat", "absolute path")]
+    [InlineData("actorwss.routes.echo.path = \"/a*b\"", "actorwss.routes.echo.path", "/a*b", "absolute path")]
     [InlineData("actorwss.shutdown.drain-timeout = forever", "actorwss.shutdown.drain-timeout", "forever", "duration")]
     public void An_invalid_value_fails_naming_the_key_the_value_and_what_is_allowed(
         string hocon, string key, string value, string allowed)
@@ -300,6 +306,6 @@ public class SettingsParserTests
     [Fact]
     public void Keys_outside_actorwss_are_left_to_their_owners()
     {
-        Assert.Equal("echo", Parse("akka.loglevel = DEBUG\nsomething-else.entirely = 1").Handler);
+        Assert.Equal("echo", Assert.Single(Parse("akka.loglevel = DEBUG\nsomething-else.entirely = 1").Routes).Handler);
     }
 }

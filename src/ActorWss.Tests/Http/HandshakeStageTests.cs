@@ -20,6 +20,8 @@ public sealed class HandshakeStageTests(ITestOutputHelper output) : Akka.TestKit
         public ConcurrentQueue<HandshakeOutcome> Seen { get; } = new();
 
         public void OnHandshake(HandshakeOutcome outcome) => Seen.Enqueue(outcome);
+
+        public void OnAuthenticationRejected(string route, string reason) { }
     }
 
     private sealed record Probes(
@@ -31,7 +33,7 @@ public sealed class HandshakeStageTests(ITestOutputHelper output) : Akka.TestKit
 
     private Probes Run(IHandshakeObserver observer)
     {
-        var router = new RequestRouter(HandshakePolicy.Default, []);
+        var router = new RequestRouter(HandshakePolicy.Default, TestRoutes.Echo(), []);
         var graph = RunnableGraph.FromGraph(GraphDsl.Create(
             this.SourceProbe<ByteString>(), this.SinkProbe<ByteString>(), this.SourceProbe<ByteString>(), this.SinkProbe<ByteString>(),
             Handshake.Create(HttpSettings.Default, router, observer),

@@ -1,5 +1,5 @@
 using ActorWss.Configuration;
-using ActorWss.Handlers;
+using ActorWss.Server;
 using ActorWss.Tests.Support;
 using ActorWss.Transport;
 using ActorWss.WebSocket;
@@ -68,10 +68,11 @@ public sealed class AcceptStreamRestartTests(ITestOutputHelper output) : ServerS
     public async Task A_failed_accept_stream_is_bound_again_on_the_same_port()
     {
         var transport = new FailsOnce(new SocketTransport(TransportSettings.Default));
-        var listener = await ListenerHarness.StartAsync(Sys, EchoHandler.Instance, transport);
-        await EchoAsync(listener.Url);
+        var server = await ActorWssServer.StartAsync(Sys, SettingsParser.Parse(ConfigLoader.ParseOverrides(["actorwss.listeners.ws.port=0"])),
+            transport: transport);
+        await EchoAsync(UrlOf(server));
 
-        await AwaitAssertAsync(() => EchoAsync(listener.Url), Timeout, TimeSpan.FromMilliseconds(100));
+        await AwaitAssertAsync(() => EchoAsync(UrlOf(server)), Timeout, TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(2, transport.Binds);
     }

@@ -15,7 +15,10 @@ public sealed class ConfigurationWrongTypeTests
     /// <summary>Both predefined listeners on, so that TLS keys are read as well, and one that takes every listener default.</summary>
     private const string Base = "actorwss.listeners.wss.enabled = on\nactorwss.listeners.defaults-only { }\n";
 
-    /// <summary>Values any string is valid for (a host name, a file path, a password).</summary>
+    /// <summary>
+    /// Values any string is valid for as far as the configuration can tell (a host name, a file path, a password, a
+    /// token claim; a handler or authenticator name, resolved against what the application registered when it starts).
+    /// </summary>
     private static readonly HashSet<string> FreeText =
     [
         "actorwss.listener-defaults.host",
@@ -23,10 +26,25 @@ public sealed class ConfigurationWrongTypeTests
         "actorwss.tls.certificate.key-path",
         "actorwss.tls.certificate.password",
         "actorwss.tls.client-ca",
+        "actorwss.route-defaults.path",
+        "actorwss.route-defaults.handler",
+        "actorwss.route-defaults.auth",
+        "actorwss.routes.echo.handler",
+        "actorwss.auth.jwt.secret",
+        "actorwss.auth.jwt.issuer",
+        "actorwss.auth.jwt.audience",
+        "actorwss.auth.jwt.name-claim",
+        "actorwss.auth.jwt.query-parameter",
+        "actorwss.auth.jwt.subprotocol-prefix",
+        "actorwss.cluster.host",
+        "actorwss.cluster.public-host",
     ];
 
     /// <summary>Values that may be on/off or a section of overrides.</summary>
     private static readonly HashSet<string> ValueOrSection = ["actorwss.listener-defaults.tls", "actorwss.listeners.wss.tls"];
+
+    /// <summary>Values that may be a list or a single value (a comma-separated string, or inherit): only a section is wrong.</summary>
+    private static readonly HashSet<string> ValueOrList = ["actorwss.cluster.seed-nodes", "actorwss.cluster.roles", "actorwss.route-defaults.subprotocols"];
 
     private static IEnumerable<(string Path, HoconShape Shape)> Keys(HoconValue value, string path)
     {
@@ -46,8 +64,10 @@ public sealed class ConfigurationWrongTypeTests
             string[] wrong = shape switch
             {
                 HoconShape.Section => ["5", "[1, 2]", "\"text\""],
+                HoconShape.List when ValueOrList.Contains(path) => ["{ a = 1 }"],
                 HoconShape.List => ["\"https://good.example\"", "5", "{ a = 1 }"],
                 _ when ValueOrSection.Contains(path) => ["[1]", "[]"],
+                _ when ValueOrList.Contains(path) => ["{ a = 1 }"],
                 _ when FreeText.Contains(path) => ["{ a = 1 }", "[1]"],
                 _ => ["{ a = 1 }", "[1]", "\"no-such-value\""],
             };
@@ -66,15 +86,17 @@ public sealed class ConfigurationWrongTypeTests
         Assert.True(NamesKey(error.Message, path), $"'{path} = {value}' failed without naming the key: {error.Message}");
     }
 
-    /// <summary>The key itself; a listener default may be named as the listener key that took it.</summary>
+    /// <summary>The key itself; a listener or route default may be named as the listener or route key that took it.</summary>
     private static bool NamesKey(string message, string path)
     {
         if (message.StartsWith(path + ":", StringComparison.Ordinal)) return true;
-        const string defaults = "actorwss.listener-defaults.";
-        if (!path.StartsWith(defaults, StringComparison.Ordinal)) return false;
-        var leaf = path[defaults.Length..];
-        return message.StartsWith("actorwss.listeners.", StringComparison.Ordinal)
-            && message.Split(':')[0].EndsWith("." + leaf, StringComparison.Ordinal);
+        foreach (var (defaults, entries) in new[] { ("actorwss.listener-defaults.", "actorwss.listeners."), ("actorwss.route-defaults.", "actorwss.routes.") })
+        {
+            if (!path.StartsWith(defaults, StringComparison.Ordinal)) continue;
+            var rest = path[defaults.Length..];
+            return message.StartsWith(entries, StringComparison.Ordinal) && message.Split(':')[0].EndsWith("." + rest, StringComparison.Ordinal);
+        }
+        return false;
     }
 
     [Fact]

@@ -2,7 +2,9 @@ using System.Net.WebSockets;
 using ActorWss.Server;
 using ActorWss.Tests.Support;
 using ActorWss.WebSocket;
+using ActorWss.Routing;
 using Akka.Event;
+using Akka.Streams.Dsl;
 using Xunit.Abstractions;
 
 namespace ActorWss.Tests.Reliability;
@@ -158,17 +160,20 @@ public sealed class SessionEndOverWsAkkaStreamsTcp(ITestOutputHelper output) : S
 /// <summary>Endings that need a listener of their own (a failing handler) or a look at the log.</summary>
 public sealed class SessionEndDetails(ITestOutputHelper output) : ServerScenario(output, ServerMode.Ws)
 {
+    private static Message Fail(Message message) => throw new InvalidOperationException("handler bug (deliberate)");
+
     [Fact]
     public async Task The_handler_fails_and_the_client_gets_1011()
     {
-        var listener = await ListenerHarness.StartAsync(Sys, new FailingHandler());
-        await using var client = await RawWebSocketClient.OpenAsync(listener.Url);
+        var server = await StartServerAsync(ws => ws.MapRoute("fragile", "/fragile",
+            WebSocketHandler.FromFlow(Flow.Create<Message>().Select(Fail))));
+        await using var client = await RawWebSocketClient.OpenAsync(UrlOf(server), "/fragile");
 
         await client.SendTextAsync("boom");
 
         await AssertFailedWithAsync(client, CloseStatus.InternalError);
-        await AwaitAssertAsync(async () => Assert.Equal(0, await listener.ConnectionCountAsync()), Timeout);
-        Assert.Equal(0, listener.Metrics.ConnectionsOpen);
+        await AwaitAssertAsync(async () => Assert.Equal(0, await server.ConnectionCountAsync()), Timeout);
+        Assert.Equal(0, server.Metrics[Listener].ConnectionsOpen);
     }
 
     [Fact]

@@ -70,7 +70,8 @@ public abstract class HandshakeScenarios(ITestOutputHelper output, ServerMode mo
         { "space before colon", $"GET / HTTP/1.1\r\nHost : h\r\nUpgrade: websocket\r\n\r\n", 400 },
         { "folded header", $"GET / HTTP/1.1\r\nHost: h\r\n continued\r\n\r\n", 400 },
         { "HTTP/2 in HTTP/1 syntax", "GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505 },
-        { "plain GET of a page that is not there", "GET /chat HTTP/1.1\r\nHost: h\r\n\r\n", 426 },
+        { "plain GET of a page that is not there", "GET /nothing-here HTTP/1.1\r\nHost: h\r\n\r\n", 404 },
+        { "upgrade to a path without a route", "GET /nothing-here HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", 404 },
         { "plain DELETE", "DELETE / HTTP/1.1\r\nHost: h\r\n\r\n", 405 },
     };
 

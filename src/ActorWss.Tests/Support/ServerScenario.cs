@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using ActorWss.Configuration;
+using ActorWss.Hosting;
 using ActorWss.Server;
 using ActorWss.WebSocket;
 using Xunit.Abstractions;
@@ -66,10 +67,15 @@ public abstract class ServerScenario(ITestOutputHelper output, ServerMode mode =
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Starts a server with the scenario's listener on port 0 plus the given <c>key=value</c> overrides.</summary>
-    private protected async Task<ActorWssServer> StartServerAsync(params string[] overrides)
+    private protected Task<ActorWssServer> StartServerAsync(params string[] overrides) => StartServerAsync(null, overrides);
+
+    /// <summary>The same, with the application's handlers, authenticators and default HOCON (as <c>AddActorWss(configure)</c>).</summary>
+    private protected async Task<ActorWssServer> StartServerAsync(Action<ActorWssBuilder>? configure, params string[] overrides)
     {
-        var config = ConfigLoader.ParseOverrides([.. ModeSettings(mode), .. overrides]);
-        return await ActorWssServer.StartAsync(Sys, SettingsParser.Parse(config));
+        var application = ActorWssBuilder.Empty;
+        configure?.Invoke(application);
+        var config = ConfigLoader.ParseOverrides([.. ModeSettings(mode), .. overrides]).WithFallback(application.Defaults);
+        return await ActorWssServer.StartAsync(Sys, SettingsParser.Parse(config), application);
     }
 
     private protected static Uri UrlOf(ActorWssServer server) => server.Listeners[0].Url;

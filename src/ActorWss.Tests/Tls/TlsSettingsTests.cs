@@ -69,4 +69,52 @@ public sealed class TlsSettingsTests
         Assert.Null(certificate.KeyPath);
         Assert.Equal("pw", certificate.Password);
     }
+
+    [Fact]
+    public void Sni_certificates_are_read_by_host_name_and_a_pfx_needs_no_key_path()
+    {
+        var settings = Parse("actorwss.listeners.wss.enabled=on", """
+            actorwss.tls.sni={ "Example.COM" { path = a.pem, key-path = a-key.pem }
+            "*.example.org" { path = b.pfx, password = pw } }
+            """);
+
+        var sni = settings.Listeners.Single(l => l.Name == "wss").Tls!.Sni!;
+        Assert.Equal(["*.example.org", "example.com"], sni.Select(s => s.HostName));
+        Assert.Equal(new CertificateSettings("b.pfx", null, "pw"), sni[0].Certificate);
+        Assert.Equal(new CertificateSettings("a.pem", "a-key.pem", null), sni[1].Certificate);
+    }
+
+    [Fact]
+    public void A_listener_adds_sni_certificates_to_the_global_ones()
+    {
+        var settings = Parse(
+            "actorwss.tls.sni={ \"a.example.com\" { path = a.pfx } }",
+            "actorwss.listeners.wss.enabled=on",
+            "actorwss.listeners.wss2.port=9444", "actorwss.listeners.wss2.tls={ sni { \"b.example.com\" { path = b.pfx } } }");
+
+        Assert.Equal(["a.example.com"], settings.Listeners.Single(l => l.Name == "wss").Tls!.Sni!.Select(s => s.HostName));
+        Assert.Equal(["a.example.com", "b.example.com"], settings.Listeners.Single(l => l.Name == "wss2").Tls!.Sni!.Select(s => s.HostName));
+    }
+
+    [Theory]
+    [InlineData("{ \"exa mple.com\" { path = a.pfx } }", "actorwss.tls.sni.\"exa mple.com\": not a host name")]
+    [InlineData("{ \"10.0.0.1\" { path = a.pfx } }", "actorwss.tls.sni.\"10.0.0.1\": not a host name")]
+    [InlineData("{ \"a.*.example.com\" { path = a.pfx } }", "actorwss.tls.sni.\"a.*.example.com\": not a host name")]
+    [InlineData("{ \"example.com\" = \"a.pfx\" }", "actorwss.tls.sni.\"example.com\": expected an object")]
+    [InlineData("{ \"example.com\" { key-path = a-key.pem } }", "actorwss.tls.sni.\"example.com\".path: missing")]
+    [InlineData("foo", "actorwss.tls.sni:")]
+    [InlineData("{ \"example.com\" { path = a.pem, keypath = a-key.pem } }", "actorwss.tls.sni.\"example.com\".keypath: unknown key; did you mean 'key-path'?")]
+    public void Invalid_sni_settings_fail_naming_the_key(string sni, string expectedStart)
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Parse("actorwss.listeners.wss.enabled=on", "actorwss.tls.sni=" + sni));
+
+        Assert.StartsWith(expectedStart, error.Message);
+    }
+
+    [Fact]
+    public void Certificates_follow_their_files_by_default_and_reload_off_loads_them_once()
+    {
+        Assert.Equal(new CertificateReload(TimeSpan.FromSeconds(30)), Parse("actorwss.listeners.wss.enabled=on").Listeners.Single(l => l.Name == "wss").Tls!.Reload);
+        Assert.Null(Parse("actorwss.listeners.wss.enabled=on", "actorwss.tls.reload=off").Listeners.Single(l => l.Name == "wss").Tls!.Reload);
+    }
 }

@@ -1,128 +1,16 @@
-using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Text;
-using ActorWss.Configuration;
-using ActorWss.Tests.Support;
 using ActorWss.Tls;
 using Akka.IO;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using Xunit.Abstractions;
 
 namespace ActorWss.Tests.Tls;
 
-/// <summary>The TLS modes under test, as a public type for theory parameters (the library's <c>TlsMode</c> is internal).</summary>
-public enum StageMode
+/// <summary>The TLS stage's data path: the handshake, bytes in both directions, batching, back-pressure, threads.</summary>
+public sealed class TlsStageTests(ITestOutputHelper output) : TlsStageHarness(output)
 {
-    Inline = TlsMode.Inline,
-    Offload = TlsMode.Offload,
-}
-
-/// <summary>
-/// The TLS BidiFlow alone: its ciphertext side is joined, through in-memory pipes, to a client
-/// <see cref="SslStream"/>; its plaintext side to stream probes.
-/// </summary>
-public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Config, null, output)
-{
-    private static readonly Akka.Configuration.Config Config = Akka.Configuration.ConfigurationFactory.ParseString("""
-        akka.loglevel = INFO
-        test-stream-dispatcher {
-          type = ForkJoinDispatcher
-          throughput = 100
-          dedicated-thread-pool { thread-count = 1, threadtype = background }
-        }
-        """).WithFallback(SettingsParser.Reference);
-
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-    private static readonly Lazy<string> CertificateFolder = new(() => Directory.CreateTempSubdirectory("actorwss-tls-stage-").FullName);
-
-    private sealed class Connection : IAsyncDisposable
-    {
-        public required SslStream Client { get; init; }
-        public required TestSubscriber.Probe<ByteString> PlainOut { get; init; }
-        public required TestPublisher.Probe<ByteString> PlainIn { get; init; }
-        public required Task<TlsOutcome> Outcome { get; init; }
-        public required DuplexPipeStream ClientTransport { get; init; }
-
-        /// <summary>Reads from the plaintext side until <paramref name="count"/> bytes arrived.</summary>
-        public byte[] ReadPlain(int count)
-        {
-            var received = new List<byte>(count);
-            while (received.Count < count)
-            {
-                PlainOut.Request(1);
-                received.AddRange(PlainOut.ExpectNext(Timeout).ToArray());
-            }
-            return [.. received];
-        }
-
-        public async Task<byte[]> ClientReadAsync(int count)
-        {
-            var buffer = new byte[count];
-            await Client.ReadExactlyAsync(buffer).AsTask().WaitAsync(Timeout);
-            return buffer;
-        }
-
-        public async ValueTask DisposeAsync() => await Client.DisposeAsync();
-    }
-
-    private sealed class ThreadRecorder : ITlsObserver
-    {
-        public ConcurrentBag<(TlsStepKind Kind, string Thread, bool Offloaded)> Steps { get; } = [];
-
-        public void OnStep(TlsStepKind kind, int bytes, bool offloaded) =>
-            Steps.Add((kind, Thread.CurrentThread.Name ?? "(unnamed)", offloaded));
-
-        public void OnOffloadQueue(int delta) { }
-
-        public void OnHandshake(TlsOutcome outcome) { }
-
-        public void OnSessionError(string reason) { }
-    }
-
-    private TlsServerContext Context(StageMode mode) => TlsServerContext.Create(
-        new TlsSettings((TlsMode)mode, "actorwss.tls.offload-dispatcher", 16 * 1024, 64 * 1024,
-            new CertificateSettings(Path.Combine(CertificateFolder.Value, "cert.pem"), Path.Combine(CertificateFolder.Value, "key.pem"), null),
-            DevCertificate: true, HandshakeTimeout: TimeSpan.FromSeconds(10), ClientCertificateMode.None, null),
-        Sys, "test");
-
-    /// <summary>Runs the TLS stage between a client SslStream and plaintext probes, and completes the client handshake.</summary>
-    private async Task<Connection> ConnectAsync(StageMode mode, SslProtocols protocol = SslProtocols.Tls13, int chunkSize = 8192,
-        ITlsObserver? observer = null)
-    {
-        var toServer = new Pipe();
-        var toClient = new Pipe();
-        var ciphertextIn = StreamConverters.FromInputStream(() => toServer.Reader.AsStream(), chunkSize);
-        var ciphertextOut = StreamConverters.FromOutputStream(() => toClient.Writer.AsStream(), autoFlush: true);
-
-        var (session, plainOut, plainIn) = RunnableGraph.FromGraph(GraphDsl.Create(
-            TlsFlow.Create(Context(mode), observer), this.SinkProbe<ByteString>(), this.SourceProbe<ByteString>(),
-            (tls, sink, source) => (tls, sink, source),
-            (builder, tls, sink, source) =>
-            {
-                builder.From(builder.Add(ciphertextIn)).To(tls.Inlet1);
-                builder.From(tls.Outlet1).To(sink);
-                builder.From(source).To(tls.Inlet2);
-                builder.From(tls.Outlet2).To(builder.Add(ciphertextOut));
-                return ClosedShape.Instance;
-            }))
-            .WithAttributes(ActorAttributes.CreateDispatcher("test-stream-dispatcher"))
-            .Run(Sys.Materializer());
-
-        var transport = new DuplexPipeStream(toClient.Reader, toServer.Writer);
-        var client = new SslStream(transport, leaveInnerStreamOpen: false, (_, _, _, _) => true);
-        await client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "localhost",
-            EnabledSslProtocols = protocol,
-            ApplicationProtocols = [SslApplicationProtocol.Http11],
-        }).WaitAsync(Timeout);
-        return new Connection { Client = client, PlainOut = plainOut, PlainIn = plainIn, Outcome = session.Handshake, ClientTransport = transport };
-    }
-
     public static TheoryData<StageMode, SslProtocols> ModesAndVersions => new()
     {
         { StageMode.Inline, SslProtocols.Tls13 },
@@ -167,7 +55,7 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     [InlineData(StageMode.Offload)]
     public async Task A_record_arriving_one_byte_at_a_time_is_decrypted_in_one_step(StageMode mode)
     {
-        var recorder = new ThreadRecorder();
+        var recorder = new Recorder();
         await using var c = await ConnectAsync(mode, chunkSize: 1, observer: recorder);
         int DecryptSteps() => recorder.Steps.Count(s => s.Kind == TlsStepKind.Decrypt);
         await c.Client.WriteAsync("warm-up"u8.ToArray()); // the last handshake flight has surely been decrypted after this
@@ -264,7 +152,7 @@ public sealed class TlsStageTests(ITestOutputHelper output) : Akka.TestKit.Xunit
     [InlineData(StageMode.Offload, true, "actorwss.tls.offload-dispatcher_")]
     public async Task Record_work_runs_where_the_mode_says(StageMode mode, bool offloaded, string threadPrefix)
     {
-        var recorder = new ThreadRecorder();
+        var recorder = new Recorder();
         await using var c = await ConnectAsync(mode, observer: recorder);
         await c.Client.WriteAsync("ping"u8.ToArray());
         c.ReadPlain(4);

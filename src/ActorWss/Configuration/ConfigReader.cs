@@ -39,6 +39,14 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
         ? ShapeOf(_config.GetValue(key)) == HoconShape.Section
         : _fallback?.IsObject(key) ?? false;
 
+    /// <summary>Is <paramref name="key"/> (here, or in the fallback when absent here) a list?</summary>
+    public bool IsList(string key) => _config.HasPath(key)
+        ? ShapeOf(_config.GetValue(key)) == HoconShape.List
+        : _fallback?.IsList(key) ?? false;
+
+    /// <summary>Is <paramref name="key"/> the word <c>inherit</c>: take the value from the enclosing section's default?</summary>
+    public bool IsInherit(string key) => !IsList(key) && !IsObject(key) && string.Equals(Raw(key), "inherit", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>This section, reading keys it does not have from <paramref name="fallback"/> (and then from its own fallback).</summary>
     public ConfigReader WithFallback(ConfigReader fallback) =>
         new(_config, Path, _fallback is null ? fallback : _fallback.WithFallback(fallback));
@@ -107,6 +115,18 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
         try { duration = Holder(key).GetTimeSpan(key, allowInfinite: false); }
         catch (Exception) { throw Invalid(key, value, allowed); }
         if (duration <= TimeSpan.Zero || duration > limit) throw Invalid(key, value, allowed);
+        return duration;
+    }
+
+    /// <summary>A duration that may be zero (a tolerance, not a timeout).</summary>
+    public TimeSpan GetNonNegativeDuration(string key)
+    {
+        var value = Raw(key);
+        TimeSpan duration;
+        try { duration = Holder(key).GetTimeSpan(key, allowInfinite: false); }
+        catch (Exception) { throw Invalid(key, value, "a duration (e.g. 0s, 500ms, 30s)"); }
+        if (duration < TimeSpan.Zero || duration > MaxDuration)
+            throw Invalid(key, value, $"a duration from 0s to {Format(MaxDuration)} (e.g. 0s, 30s)");
         return duration;
     }
 

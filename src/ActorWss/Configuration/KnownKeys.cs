@@ -24,6 +24,11 @@ internal static class KnownKeys
         CheckSection(actorwss.GetObject(), known, "actorwss", known);
     }
 
+    /// <summary>Keys that take a list or a single value (a comma-separated string from an environment variable, or inherit).</summary>
+    private static bool TakesValueOrList(string path, string key) =>
+        (path == "actorwss.cluster" && key is "seed-nodes" or "roles")
+        || (key == "subprotocols" && (path == "actorwss.route-defaults" || path.StartsWith("actorwss.routes.", StringComparison.Ordinal)));
+
     /// <summary>
     /// Walks the values themselves rather than <c>Config.GetConfig</c> sections: Akka.NET's section merge throws a
     /// NullReferenceException when a section of the reference is given as a value or a list.
@@ -35,15 +40,26 @@ internal static class KnownKeys
             var full = path + "." + key;
             if (full == "actorwss.tls.offload-dispatcher") continue;
             var shape = ShapeOf(value);
-            if (full == "actorwss.listeners")
+            if (full is "actorwss.routes" or "actorwss.listeners")
             {
+                // Names are the user's; each entry takes the keys of the defaults.
+                var (defaults, example) = key == "routes" ? ("route-defaults", "path = ..., handler = ...") : ("listener-defaults", "port = ..., ...");
                 if (shape != HoconShape.Section) throw WrongShape(full, HoconShape.Section, value);
-                foreach (var (name, listener) in value.GetObject().Items)
+                foreach (var (name, entry) in value.GetObject().Items)
                 {
-                    if (ShapeOf(listener) != HoconShape.Section)
-                        throw new InvalidConfigurationException($"{full}.{name}: expected an object {{ port = ..., ... }}");
-                    CheckSection(listener.GetObject(), root.Items["listener-defaults"].GetObject(), $"{full}.{name}", root);
+                    if (ShapeOf(entry) != HoconShape.Section)
+                        throw new InvalidConfigurationException($"{full}.{name}: expected an object {{ {example} }}");
+                    CheckSection(entry.GetObject(), root.Items[defaults].GetObject(), $"{full}.{name}", root);
                 }
+                continue;
+            }
+            if (key == "sni" && path.EndsWith("tls", StringComparison.Ordinal))
+            {
+                // Host names are the user's; each entry has the keys of a certificate.
+                if (shape != HoconShape.Section) throw WrongShape(full, HoconShape.Section, value);
+                var certificate = root.Items["tls"].GetObject().Items["certificate"].GetObject();
+                foreach (var (name, entry) in value.GetObject().Items)
+                    if (ShapeOf(entry) == HoconShape.Section) CheckSection(entry.GetObject(), certificate, $"{full}.\"{name}\"", root);
                 continue;
             }
             if (!known.Items.TryGetValue(key, out var knownValue))
@@ -57,6 +73,7 @@ internal static class KnownKeys
                 continue;
             }
             var expected = ShapeOf(knownValue);
+            if (TakesValueOrList(path, key) && shape != HoconShape.Section) continue;
             if (shape != expected) throw WrongShape(full, expected, value);
             if (shape == HoconShape.Section) CheckSection(value.GetObject(), knownValue.GetObject(), full, root);
         }

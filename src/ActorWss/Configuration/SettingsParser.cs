@@ -23,7 +23,12 @@ internal static class SettingsParser
         ["akka-streams-tcp"] = TransportKind.AkkaStreamsTcp,
     };
 
-    private static readonly Dictionary<string, string> Handlers = new() { ["echo"] = "echo" };
+    private static readonly Dictionary<string, ushort?> CloseCodes = new()
+    {
+        ["auto"] = null,
+        ["1001"] = WebSocket.CloseStatus.GoingAway,
+        ["1012"] = WebSocket.CloseStatus.ServiceRestart,
+    };
 
     private static readonly Dictionary<string, TlsMode> TlsModes = new()
     {
@@ -106,8 +111,14 @@ internal static class SettingsParser
             Http: httpSettings,
             WebSocket: webSocketSettings,
             Transport: transportSettings,
-            Handler: root.GetEnum("handler", Handlers),
-            DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout", MaxDrainTimeout));
+            Routes: RouteSettingsParser.ParseRoutes(root),
+            Jwt: RouteSettingsParser.ParseJwt(root),
+            Cluster: ClusterSettingsParser.Parse(root),
+            DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout", MaxDrainTimeout),
+            Drain: new DrainSettings(
+                BatchSize: root.Section("shutdown").GetInt("drain-batch-size", 1, 1_000_000),
+                Interval: root.Section("shutdown").GetNonNegativeDuration("drain-interval"),
+                CloseCode: root.Section("shutdown").GetEnum("close-code", CloseCodes)));
     }
 
     /// <summary><c>tls = off | on | { overrides of actorwss.tls }</c>.</summary>
@@ -138,6 +149,32 @@ internal static class SettingsParser
             DevCertificate: tls.GetBoolean("dev-certificate"),
             HandshakeTimeout: tls.GetDuration("handshake-timeout"),
             ClientCertificates: tls.GetEnum("client-certificates", ClientCertificateModes),
-            ClientCa: clientCa);
+            ClientCa: clientCa,
+            Sni: ParseSni(tls),
+            Reload: tls.GetBoolean("reload") ? new CertificateReload(tls.GetDuration("reload-check-interval")) : null);
+    }
+
+    /// <summary><c>sni { "host.name" { path = ..., key-path = ..., password = ... } }</c>.</summary>
+    private static IReadOnlyList<SniCertificate> ParseSni(ConfigReader tls)
+    {
+        if (!tls.IsObject("sni"))
+            throw new InvalidConfigurationException($"{tls.Path}.sni: expected an object {{ \"host.name\" {{ path = ..., key-path = ... }} }}");
+        var sni = tls.Section("sni");
+        var certificates = new List<SniCertificate>();
+        foreach (var name in sni.Keys.Order(StringComparer.Ordinal))
+        {
+            var key = $"\"{name}\"";
+            if (!SniNames.IsValid(name))
+                throw new InvalidConfigurationException(
+                    $"{sni.Path}.{key}: not a host name; expected a DNS name such as \"example.com\", or \"*.example.com\" for any one label under it");
+            if (!sni.IsObject(key))
+                throw new InvalidConfigurationException($"{sni.Path}.{key}: expected an object {{ path = ..., key-path = ... }}");
+            var entry = sni.Section(key);
+            string? Optional(string key) => entry.Has(key) ? entry.GetOptionalString(key) : null; // a PFX needs no key-path
+            certificates.Add(new SniCertificate(name.ToLowerInvariant(),
+                new CertificateSettings(entry.GetString("path"), Optional("key-path"), Optional("password"),
+                    entry.NameOf("path"), entry.NameOf("key-path"))));
+        }
+        return certificates;
     }
 }

@@ -28,11 +28,25 @@ internal enum ClientCertificateMode
 internal sealed record CertificateSettings(string Path, string? KeyPath, string? Password,
     string PathKey = "actorwss.tls.certificate.path", string KeyPathKey = "actorwss.tls.certificate.key-path")
 {
+    /// <summary>The same files (the key names only say where they were set, for errors).</summary>
+    public bool Equals(CertificateSettings? other) =>
+        other is not null && Path == other.Path && KeyPath == other.KeyPath && Password == other.Password;
+
+    public override int GetHashCode() => HashCode.Combine(Path, KeyPath, Password);
+
     /// <summary>The configuration key of the password, beside <see cref="PathKey"/>.</summary>
     public string PasswordKey => PathKey.EndsWith(".path", StringComparison.Ordinal) ? PathKey[..^".path".Length] + ".password" : "password";
 
     public bool IsPfx => Path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || Path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>A certificate for clients that ask for <paramref name="HostName"/> (SNI, RFC 6066 §3).</summary>
+/// <param name="HostName">A host name in lower case, or <c>*.example.com</c> for any one label under example.com.</param>
+internal sealed record SniCertificate(string HostName, CertificateSettings Certificate);
+
+/// <summary>Certificates follow their files (HOCON <c>actorwss.tls.reload</c>).</summary>
+/// <param name="CheckInterval">Besides the change notifications of the file system, the files are checked this often.</param>
+internal sealed record CertificateReload(TimeSpan CheckInterval);
 
 /// <summary>TLS for a wss:// listener (HOCON <c>actorwss.tls</c>, optionally overridden per listener).</summary>
 /// <param name="Mode">inline, offload or adaptive.</param>
@@ -44,6 +58,8 @@ internal sealed record CertificateSettings(string Path, string? KeyPath, string?
 /// <param name="HandshakeTimeout">A TLS handshake must finish within this time.</param>
 /// <param name="ClientCertificates">mTLS: none, optional or required.</param>
 /// <param name="ClientCa">PEM bundle of the CAs client certificates must chain to; null: the system's trust store.</param>
+/// <param name="Sni">Certificates by server name; clients that name none of them get <paramref name="Certificate"/>.</param>
+/// <param name="Reload">Reload certificates when their files change; null: load them once.</param>
 internal sealed record TlsSettings(
     TlsMode Mode,
     string OffloadDispatcher,
@@ -53,4 +69,6 @@ internal sealed record TlsSettings(
     bool DevCertificate,
     TimeSpan HandshakeTimeout,
     ClientCertificateMode ClientCertificates,
-    string? ClientCa);
+    string? ClientCa,
+    IReadOnlyList<SniCertificate>? Sni = null,
+    CertificateReload? Reload = null);

@@ -53,7 +53,7 @@ public static class ActorWssApplication
             return 2;
         }
 
-        if (commandLine.HealthCheck) return await HealthCheck.RunAsync(settings, TimeSpan.FromSeconds(5));
+        if (commandLine.HealthCheck) return await HealthCheck.RunAsync(settings, TimeSpan.FromSeconds(5), commandLine.ReadyCheck ? "/readyz" : "/healthz");
         try
         {
             // Before the host starts: a failed start would log the error with its stack trace twice before this message.
@@ -92,9 +92,13 @@ public static class ActorWssApplication
                     loggers.AddLogger<MicrosoftLoggingBridge>();
                 })
                 .AddActorWss(options);
+            if (settings.Cluster.Enabled) akka.AddActorWssClustering(settings.Cluster);
         });
 
         using var host = builder.Build();
+        if (settings.Cluster.Enabled)
+            Console.WriteLine($"actorwss: clustered: remoting on {settings.Cluster.Host}:{settings.Cluster.Port}, seed nodes: " +
+                (settings.Cluster.SeedNodes.Count == 0 ? "none (this node waits to be joined)" : string.Join(", ", settings.Cluster.SeedNodes)));
         try
         {
             await host.RunAsync();

@@ -29,8 +29,9 @@ public static class ActorWssHostingExtensions
         return builder.WithActors(async (system, _) =>
         {
             var settings = SettingsParser.Parse(system.Settings.Config);
-            var server = await ActorWssServer.StartAsync(system, settings);
+            var server = await ActorWssServer.StartAsync(system, settings, options);
             server.RegisterCoordinatedShutdown(system);
+            options.Started?.Invoke(server);
         });
     }
 }

@@ -1,16 +1,18 @@
 namespace ActorWss.Hosting;
 
 /// <summary>The server's command line: <c>[--config PATH] [--set key=value]...</c>.</summary>
-internal sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IReadOnlyList<string> Overrides, bool Help, bool HealthCheck = false)
+internal sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IReadOnlyList<string> Overrides, bool Help, bool HealthCheck = false,
+    bool ReadyCheck = false)
 {
     public const string DefaultConfigPath = "config/actorwss.conf";
 
     public const string Usage = """
-        usage: ActorWss [--config PATH] [--set key=value]... [--health-check]
+        usage: ActorWss [--config PATH] [--set key=value]... [--health-check | --ready-check]
 
           --config PATH      HOCON configuration (default: config/actorwss.conf; all keys: src/ActorWss/reference.conf)
           --set key=value    override one key, e.g. --set actorwss.tls.mode=offload (repeatable)
           --health-check     do not serve: ask a running server's GET /healthz (same config), exit 0 if it answers 200
+          --ready-check      the same with GET /readyz: listeners bound, not draining, an Up cluster member if clustered
           --help             this text
         """;
 
@@ -18,7 +20,7 @@ internal sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IRea
     {
         string? config = null;
         var overrides = new List<string>();
-        bool help = false, healthCheck = false;
+        bool help = false, healthCheck = false, readyCheck = false;
         for (int i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -35,10 +37,13 @@ internal sealed record CommandLine(string ConfigPath, bool ConfigPathGiven, IRea
                 case "--health-check":
                     healthCheck = true;
                     break;
+                case "--ready-check":
+                    healthCheck = readyCheck = true;
+                    break;
                 default:
                     throw new ArgumentException($"unknown or incomplete argument '{args[i]}'");
             }
         }
-        return new CommandLine(config ?? DefaultConfigPath, config is not null, overrides, help, healthCheck);
+        return new CommandLine(config ?? DefaultConfigPath, config is not null, overrides, help, healthCheck, readyCheck);
     }
 }

@@ -12,7 +12,7 @@ namespace ActorWss.Hosting;
 /// </summary>
 internal static class HealthCheck
 {
-    public static async Task<int> RunAsync(ServerSettings settings, TimeSpan timeout)
+    public static async Task<int> RunAsync(ServerSettings settings, TimeSpan timeout, string path = "/healthz")
     {
         var listener = settings.Listeners.OrderBy(l => l.Tls is null ? 0 : 1).First();
         var host = listener.Host is "0.0.0.0" or "*" ? "127.0.0.1" : listener.Host is "::" ? "::1" : listener.Host;
@@ -30,17 +30,17 @@ internal static class HealthCheck
             }
             await using (stream)
             {
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"), cts.Token);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"), cts.Token);
                 using var reader = new StreamReader(stream, Encoding.ASCII);
                 var status = await reader.ReadLineAsync(cts.Token);
                 bool healthy = status is not null && status.StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
-                Console.WriteLine($"{listener.Scheme}://{host}:{listener.Port}/healthz: {status ?? "no answer"}");
+                Console.WriteLine($"{listener.Scheme}://{host}:{listener.Port}{path}: {status ?? "no answer"}");
                 return healthy ? 0 : 1;
             }
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
-            Console.WriteLine($"{listener.Scheme}://{host}:{listener.Port}/healthz: {e.Message}");
+            Console.WriteLine($"{listener.Scheme}://{host}:{listener.Port}{path}: {e.Message}");
             return 1;
         }
     }

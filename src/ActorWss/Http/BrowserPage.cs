@@ -5,7 +5,8 @@ namespace ActorWss.Http;
 
 /// <summary>
 /// GET /: a small self-contained page that opens a WebSocket back to the server it came from (ws:// or wss://, as
-/// the page was loaded) and shows each echo with its round-trip time.
+/// the page was loaded) and shows each echo with its round-trip time; and, when the server serves a route at /chat,
+/// a chat view.
 /// </summary>
 internal static class BrowserPage
 {
@@ -17,11 +18,14 @@ internal static class BrowserPage
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src ws: wss:; " +
         "img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private static readonly HttpResponse Page = HttpResponse.Content(200, "OK", "text/html; charset=utf-8",
-        ByteString.FromString(BrowserPageHtml.Text, Encoding.UTF8),
-        new KeyValuePair<string, string>("Content-Security-Policy", ContentSecurityPolicy),
-        new KeyValuePair<string, string>("X-Content-Type-Options", "nosniff"),
-        new KeyValuePair<string, string>("Referrer-Policy", "no-referrer"));
-
-    public static HttpResponse? Handle(HttpRequest request) => request.Path == "/" ? Page : null;
+    /// <summary>The page's handler: its chat view is shown when <paramref name="chatPath"/> (a route serving the chat) is given.</summary>
+    public static PlainHttpHandler For(string? chatPath)
+    {
+        var html = BrowserPageHtml.Text.Replace("{{CHAT_PATH}}", chatPath ?? "", StringComparison.Ordinal);
+        var page = HttpResponse.Content(200, "OK", "text/html; charset=utf-8", ByteString.FromString(html, Encoding.UTF8),
+            new KeyValuePair<string, string>("Content-Security-Policy", ContentSecurityPolicy),
+            new KeyValuePair<string, string>("X-Content-Type-Options", "nosniff"),
+            new KeyValuePair<string, string>("Referrer-Policy", "no-referrer"));
+        return request => request.Path == "/" ? page : null;
+    }
 }

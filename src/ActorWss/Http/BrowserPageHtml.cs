@@ -3,7 +3,8 @@ namespace ActorWss.Http;
 /// <summary>
 /// The page <see cref="BrowserPage"/> serves. It loads nothing from anywhere (the browser test runs offline) and
 /// writes received text with textContent only. Element ids are what tests look for: #status, #message, #send, #log,
-/// #burst, #mean.
+/// #burst, #mean; and for the chat (shown when the server has a route at /chat): #chat-room, #chat-name, #chat-join,
+/// #chat-status, #chat-message, #chat-send, #chat-log, #chat-members.
 /// </summary>
 internal static class BrowserPageHtml
 {
@@ -13,7 +14,7 @@ internal static class BrowserPageHtml
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>ActorWss echo</title>
+        <title>ActorWss</title>
         <style>
           body { font: 15px/1.4 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
           h1 { font-size: 1.3rem; margin-bottom: .3rem; }
@@ -28,9 +29,16 @@ internal static class BrowserPageHtml
           #log li { padding: .2rem 0; border-bottom: 1px solid #eee; display: flex; justify-content: space-between; gap: 1rem; }
           #log li.failed { color: #b91c1c; }
           .rtt { color: #555; white-space: nowrap; }
+          section { margin-top: 2.5rem; }
+          #chat-status { font-weight: bold; }
+          #chat-log { list-style: none; padding: 0; margin: 0; max-height: 20rem; overflow-y: auto; border-top: 1px solid #ddd; }
+          #chat-log li { padding: .2rem 0; border-bottom: 1px solid #eee; }
+          #chat-log .from { font-weight: bold; margin-right: .5rem; }
+          #chat-log li.own { color: #555; }
+          #chat-log li.notice { color: #777; font-style: italic; }
         </style>
         </head>
-        <body>
+        <body data-chat="{{CHAT_PATH}}">
         <h1>ActorWss echo</h1>
         <p><code id="url"></code>: <span id="status" data-state="connecting">connecting</span>
           <button id="reconnect" hidden>reconnect</button></p>
@@ -43,6 +51,21 @@ internal static class BrowserPageHtml
           <span>mean round trip: <output id="mean">-</output></span>
         </div>
         <ul id="log"></ul>
+        <section id="chat" hidden>
+          <h1>Chat</h1>
+          <div class="row">
+            <label>room <input id="chat-room" type="text" value="lobby" size="12"></label>
+            <label>name <input id="chat-name" type="text" size="12"></label>
+            <button id="chat-join">join</button>
+            <span id="chat-status" data-state="closed">not joined</span>
+          </div>
+          <div class="row">
+            <input id="chat-message" type="text" placeholder="say something to the room" autocomplete="off" disabled>
+            <button id="chat-send" disabled>send</button>
+          </div>
+          <p>in the room: <output id="chat-members">-</output></p>
+          <ul id="chat-log"></ul>
+        </section>
         <script>
         'use strict';
         const $ = id => document.getElementById(id);
@@ -136,6 +159,74 @@ internal static class BrowserPageHtml
             bursting = false;
             refresh();
           }
+        }
+
+        // ---- chat: /chat?room=ROOM&name=NAME; lines arrive as {"room","from","text"} -------------------------
+        const chatPath = document.body.dataset.chat;
+        let chat = null;
+
+        function chatLine(text, from, className) {
+          const item = document.createElement('li');
+          if (className) item.className = className;
+          if (from !== null) {
+            const who = document.createElement('span');
+            who.className = 'from';
+            who.textContent = from;
+            item.append(who, ' ');
+          }
+          item.append(document.createTextNode(text));
+          const chatLog = $('chat-log');
+          chatLog.append(item);
+          while (chatLog.children.length > logLimit) chatLog.firstElementChild.remove();
+          chatLog.scrollTop = chatLog.scrollHeight;
+        }
+
+        function setChatOpen(open, text) {
+          $('chat-status').textContent = text;
+          $('chat-status').dataset.state = open ? 'open' : 'closed';
+          $('chat-message').disabled = !open;
+          $('chat-send').disabled = !open;
+          $('chat-join').textContent = open ? 'leave' : 'join';
+        }
+
+        function joinOrLeave() {
+          if (chat !== null) { chat.close(1000, 'left'); return; }
+          const room = $('chat-room').value.trim() || 'lobby', name = $('chat-name').value.trim();
+          const query = '?members=on&room=' + encodeURIComponent(room) + (name ? '&name=' + encodeURIComponent(name) : '');
+          const socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + chatPath + query);
+          chat = socket;
+          setChatOpen(false, 'joining ' + room);
+          socket.onopen = () => { setChatOpen(true, 'in ' + room); chatLine('joined ' + room, null, 'notice'); };
+          socket.onclose = event => {
+            if (chat === socket) chat = null;
+            $('chat-members').textContent = '-';
+            setChatOpen(false, 'not joined (' + event.code + ')');
+            chatLine('left ' + room + ' (' + event.code + ')', null, 'notice');
+          };
+          socket.onmessage = event => {
+            try {
+              const line = JSON.parse(event.data);
+              if (Array.isArray(line.members)) $('chat-members').textContent = line.members.join(', ') || '-';
+              else chatLine(line.text, line.from + ':');
+            } catch (error) {
+              chatLine(String(event.data), null, 'notice');
+            }
+          };
+        }
+
+        function sayInChat() {
+          const text = $('chat-message').value;
+          if (text === '' || chat === null || chat.readyState !== WebSocket.OPEN) return;
+          chat.send(text);
+          chatLine(text, 'me:', 'own');
+          $('chat-message').value = '';
+        }
+
+        if (chatPath) {
+          $('chat').hidden = false;
+          $('chat-join').addEventListener('click', joinOrLeave);
+          $('chat-send').addEventListener('click', sayInChat);
+          $('chat-message').addEventListener('keydown', event => { if (event.key === 'Enter') sayInChat(); });
         }
 
         $('url').textContent = url;

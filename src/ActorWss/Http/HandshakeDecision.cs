@@ -4,7 +4,11 @@ namespace ActorWss.Http;
 internal abstract record HandshakeDecision;
 
 /// <summary>Answer 101 and hand the connection to the WebSocket layers.</summary>
-internal sealed record AcceptUpgrade(HttpRequest Request, string Accept, string? Subprotocol) : HandshakeDecision;
+internal sealed record AcceptUpgrade(HttpRequest Request, string Accept, string? Subprotocol) : HandshakeDecision
+{
+    /// <summary>The endpoint the path matched (set by the router); its authenticator runs before the 101.</summary>
+    public Routing.Route? Route { get; init; }
+}
 
 /// <summary>Answer with <paramref name="Response"/> and close; <paramref name="Reason"/> names the case for logs and metrics.</summary>
 internal sealed record Respond(HttpResponse Response, string Reason) : HandshakeDecision;

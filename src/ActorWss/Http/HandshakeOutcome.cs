@@ -3,8 +3,10 @@ namespace ActorWss.Http;
 /// <summary>How the HTTP phase of a connection ended; the materialized value of <see cref="HandshakeStage"/>.</summary>
 internal abstract record HandshakeOutcome;
 
-/// <summary>101 sent: the connection speaks WebSocket now.</summary>
-internal sealed record Upgraded(HttpRequest Request, string? Subprotocol) : HandshakeOutcome;
+/// <summary>101 sent: the connection speaks WebSocket now, on <paramref name="Route"/>, as <paramref name="User"/> (null: no authentication).</summary>
+/// <param name="Expires">When the user's credentials expire: the connection is closed with 1008 then.</param>
+internal sealed record Upgraded(HttpRequest Request, string? Subprotocol, Routing.Route Route, Connections.WebSocketRequest View,
+    System.Security.Claims.ClaimsPrincipal? User = null, DateTimeOffset? Expires = null) : HandshakeOutcome;
 
 /// <summary>An HTTP answer was sent (health, 4xx, 503) and the connection closed. <paramref name="Reason"/> names the case.</summary>
 internal sealed record Answered(int Status, string Reason, string? Detail, HttpRequest? Request) : HandshakeOutcome;

@@ -1,4 +1,8 @@
+using ActorWss.Auth;
 using ActorWss.Configuration;
+using ActorWss.Connections;
+using ActorWss.Server;
+using Akka.Event;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -9,7 +13,8 @@ namespace ActorWss.Http;
 /// <summary>
 /// The HTTP/1.1 layer of a connection (RFC 6455 §4): parses the request head, answers 101 and then passes bytes
 /// through untouched in both directions; or answers in plain HTTP and closes. Bytes the client sent after the head
-/// (a pipelined first frame) go up as the first WebSocket bytes.
+/// (a pipelined first frame) go up as the first WebSocket bytes. A route with an authenticator is asked before the 101,
+/// within the same time limit as the request head.
 /// <code>
 ///        net in  ~> [parse head | pass] ~> ws in
 ///        net out &lt;~ [101 / answer | pass] &lt;~ ws out
@@ -18,11 +23,11 @@ namespace ActorWss.Http;
 internal static class Handshake
 {
     public static BidiFlow<ByteString, ByteString, ByteString, ByteString, Task<HandshakeOutcome>> Create(
-        HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer = null) =>
-        BidiFlow.FromGraph(new HandshakeStage(settings, router, observer));
+        HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer = null, ConnectionContext? context = null) =>
+        BidiFlow.FromGraph(new HandshakeStage(settings, router, observer, context));
 }
 
-internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer)
+internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer, ConnectionContext? context)
     : GraphStageWithMaterializedValue<BidiShape<ByteString, ByteString, ByteString, ByteString>, Task<HandshakeOutcome>>
 {
     private readonly Inlet<ByteString> _netIn = new("http.net-in");
@@ -39,6 +44,8 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
 
     private IHandshakeObserver? Observer { get; } = observer;
 
+    private ConnectionContext? Context { get; } = context;
+
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("http-handshake");
 
     public override ILogicAndMaterializedValue<Task<HandshakeOutcome>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
@@ -47,7 +54,17 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         return new LogicAndMaterializedValue<Task<HandshakeOutcome>>(new Logic(this, outcome), outcome.Task);
     }
 
-    private enum Phase { Reading, Upgraded, Answering }
+    private enum Phase
+    {
+        /// <summary>Reading the request head.</summary>
+        Reading,
+        /// <summary>The route's authenticator is deciding; nothing is read meanwhile.</summary>
+        Authenticating,
+        /// <summary>101 sent: bytes pass through both ways.</summary>
+        Upgraded,
+        /// <summary>An HTTP answer is being written; the connection closes after it.</summary>
+        Answering,
+    }
 
     private sealed class Logic : TimerGraphStageLogic
     {
@@ -56,13 +73,16 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         private readonly HandshakeStage _stage;
         private readonly TaskCompletionSource<HandshakeOutcome> _outcome;
         private readonly HttpRequestParser _parser;
+        private readonly ConnectionContext _context;
         private Phase _phase = Phase.Reading;
+        private CancellationTokenSource? _authentication;
 
         public Logic(HandshakeStage stage, TaskCompletionSource<HandshakeOutcome> outcome) : base(stage.Shape)
         {
             _stage = stage;
             _outcome = outcome;
             _parser = new HttpRequestParser(stage.Settings.MaxHeadBytes);
+            _context = stage.Context ?? new ConnectionContext("", new System.Net.IPEndPoint(System.Net.IPAddress.None, 0));
 
             SetHandler(stage._netIn, onPush: OnNetPush, onUpstreamFinish: OnNetFinish, onUpstreamFailure: OnNetFailure);
             SetHandler(stage._wsOut, onPull: OnWsPull, onDownstreamFinish: _ =>
@@ -90,8 +110,12 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
             ScheduleOnce(HandshakeTimer, _stage.Settings.HandshakeTimeout);
         }
 
-        public override void PostStop() =>
+        public override void PostStop()
+        {
+            _authentication?.Cancel();
+            _authentication?.Dispose();
             Settle(new Abandoned(AbandonKind.Closed, "connection closed before the handshake completed"));
+        }
 
         private void OnNetPush()
         {
@@ -104,6 +128,8 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
                 case Phase.Answering:
                     Pull(_stage._netIn); // drain what the peer still sends until it closes
                     return;
+                case Phase.Authenticating:
+                    return; // not pulled while authenticating
             }
 
             switch (_parser.Feed(bytes))
@@ -121,12 +147,14 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
                     return;
             }
 
-            CancelTimer(HandshakeTimer);
             var request = _parser.Request!;
             switch (_stage.Router.Decide(request))
             {
+                case AcceptUpgrade { Route.Authenticator: { } authenticator } accept:
+                    Authenticate(accept, authenticator);
+                    break;
                 case AcceptUpgrade accept:
-                    Upgrade(accept);
+                    Upgrade(accept, View(accept), null, null);
                     break;
                 case Respond respond:
                     Answer(respond, null, request);
@@ -134,10 +162,78 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
             }
         }
 
-        private void Upgrade(AcceptUpgrade accept)
+        private WebSocketRequest View(AcceptUpgrade accept) =>
+            new(accept.Request, _context.Listener, accept.Route!.Name, _context.Remote, _context.ClientCertificate);
+
+        /// <summary>Asks the route's authenticator; the handshake timer keeps running meanwhile.</summary>
+        private void Authenticate(AcceptUpgrade accept, IWebSocketAuthenticator authenticator)
         {
+            _phase = Phase.Authenticating;
+            var view = View(accept);
+            _authentication = new CancellationTokenSource();
+            ValueTask<AuthenticationResult> pending;
+            try
+            {
+                pending = authenticator.AuthenticateAsync(view, _authentication.Token);
+            }
+            catch (Exception e)
+            {
+                OnAuthenticated(accept, view, null, e);
+                return;
+            }
+            if (pending.IsCompleted)
+            {
+                OnAuthenticated(accept, view, pending.IsCompletedSuccessfully ? pending.Result : null, Failure(pending.AsTask()));
+                return;
+            }
+            var resume = GetAsyncCallback<Task<AuthenticationResult>>(done =>
+                OnAuthenticated(accept, view, done.IsCompletedSuccessfully ? done.Result : null, Failure(done)));
+            pending.AsTask().ContinueWith(resume, TaskContinuationOptions.ExecuteSynchronously);
+        }
+
+        private static Exception? Failure(Task task) => task.IsCompletedSuccessfully ? null
+            : task.Exception?.GetBaseException() ?? new OperationCanceledException("the authenticator was cancelled");
+
+        private void OnAuthenticated(AcceptUpgrade accept, WebSocketRequest view, AuthenticationResult? result, Exception? failure)
+        {
+            if (_phase != Phase.Authenticating) return; // timed out, or the client left
+            var route = accept.Route!;
+            switch (result)
+            {
+                case AuthenticationResult.Accepted accepted when accepted.Subprotocol is { } chosen
+                    && !view.OfferedSubprotocols.Contains(chosen, StringComparer.Ordinal):
+                    Log.Error("route {0}: the authenticator chose subprotocol '{1}', which the client did not offer", route.Name, chosen);
+                    Answer(new Respond(HttpResponse.Text(500, "Internal Server Error", "authentication failed"), "auth-error"), null, accept.Request);
+                    break;
+                case AuthenticationResult.Accepted accepted:
+                    Upgrade(accept with { Subprotocol = accepted.Subprotocol ?? accept.Subprotocol }, view, accepted.User, accepted.Expires);
+                    break;
+                case AuthenticationResult.Rejected rejected:
+                    _stage.Observer?.OnAuthenticationRejected(route.Name, rejected.Reason);
+                    var phrase = rejected.Status switch { 401 => "Unauthorized", 403 => "Forbidden", _ => "Bad Request" };
+                    var headers = rejected.Status == 401
+                        ? new[] { new KeyValuePair<string, string>("WWW-Authenticate", "Bearer") }
+                        : [];
+                    Answer(new Respond(HttpResponse.Text(rejected.Status, phrase, rejected.Body, headers), "auth-rejected"),
+                        $"{route.Name}: {rejected.Reason}", accept.Request);
+                    break;
+                default:
+                    Log.Error(failure, "route {0}: the authenticator failed", route.Name);
+                    _stage.Observer?.OnAuthenticationRejected(route.Name, "error");
+                    Answer(new Respond(HttpResponse.Text(500, "Internal Server Error", "authentication failed"), "auth-error"), null, accept.Request);
+                    break;
+            }
+        }
+
+        private void Upgrade(AcceptUpgrade accept, WebSocketRequest view, System.Security.Claims.ClaimsPrincipal? user, DateTimeOffset? expires)
+        {
+            CancelTimer(HandshakeTimer);
             _phase = Phase.Upgraded;
-            Settle(new Upgraded(accept.Request, accept.Subprotocol));
+            var route = accept.Route!;
+            var upgraded = new Upgraded(accept.Request, accept.Subprotocol, route, view, user, expires);
+            _context.Upgrade = upgraded;
+            _context.Control.MaxMessageSize = route.MaxMessageSize;
+            Settle(upgraded);
             Emit(_stage._netOut, WebSocketUpgrade.SwitchingProtocols(accept).Render(), () =>
             {
                 if (IsClosed(_stage._wsIn)) Complete(_stage._netOut);
@@ -182,6 +278,11 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
                         : "closed in the middle of the request head"));
                     CompleteStage();
                     break;
+                case Phase.Authenticating:
+                    // The client closed before it was let in: nobody to answer (PostStop cancels the authenticator).
+                    Settle(new Abandoned(AbandonKind.Closed, "closed during authentication"));
+                    CompleteStage();
+                    break;
                 case Phase.Upgraded:
                     Complete(_stage._wsOut); // after the early bytes, if they are still being emitted
                     break;
@@ -199,6 +300,13 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
 
         protected override void OnTimer(object timerKey)
         {
+            if (timerKey is HandshakeTimer && _phase == Phase.Authenticating)
+            {
+                _authentication?.Cancel();
+                Answer(new Respond(HttpResponse.Text(503, "Service Unavailable", "authentication timed out",
+                    new KeyValuePair<string, string>("Retry-After", "1")), "auth-timeout"), null, _parser.Request);
+                return;
+            }
             if (timerKey is HandshakeTimer)
                 Settle(new Abandoned(AbandonKind.TimedOut, _parser.Received == 0
                     ? "handshake timeout: no request"

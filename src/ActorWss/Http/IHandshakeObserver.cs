@@ -7,4 +7,7 @@ namespace ActorWss.Http;
 internal interface IHandshakeObserver
 {
     void OnHandshake(HandshakeOutcome outcome);
+
+    /// <summary>A route's authenticator refused a client; <paramref name="reason"/> is its short label ("expired", ...).</summary>
+    void OnAuthenticationRejected(string route, string reason);
 }

@@ -1,3 +1,5 @@
+using ActorWss.Routing;
+
 namespace ActorWss.Http;
 
 /// <summary>Answers plain HTTP requests (no upgrade): health, metrics, pages. Null: not handled here.</summary>
@@ -9,14 +11,17 @@ internal interface IRequestRouter
     HandshakeDecision Decide(HttpRequest request);
 }
 
-/// <summary>The router of a listener: WebSocket upgrades per <see cref="HandshakePolicy"/>, plain requests to <see cref="PlainHttpHandler"/>s.</summary>
-internal sealed class RequestRouter(HandshakePolicy policy, IReadOnlyList<PlainHttpHandler> plainHandlers) : IRequestRouter
+/// <summary>
+/// The router of a listener: WebSocket upgrades per <see cref="HandshakePolicy"/> to the route their path matches
+/// (404 when none does), plain requests to <see cref="PlainHttpHandler"/>s (426 on a route's path, 404 elsewhere).
+/// </summary>
+internal sealed class RequestRouter(HandshakePolicy policy, RouteTable routes, IReadOnlyList<PlainHttpHandler> plainHandlers) : IRequestRouter
 {
     public HandshakeDecision Decide(HttpRequest request)
     {
         if (!request.Version.StartsWith("HTTP/1.", StringComparison.Ordinal))
             return new Respond(HttpResponse.Text(505, "HTTP Version Not Supported", "HTTP/1.1 only"), "http-version");
-        if (WebSocketUpgrade.IsAttempt(request)) return WebSocketUpgrade.Decide(request, policy);
+        if (WebSocketUpgrade.IsAttempt(request)) return DecideUpgrade(request);
 
         if (request.Method is not ("GET" or "HEAD"))
             return new Respond(HttpResponse.Text(405, "Method Not Allowed", "GET or HEAD only", new KeyValuePair<string, string>("Allow", "GET, HEAD")), "method");
@@ -26,9 +31,23 @@ internal sealed class RequestRouter(HandshakePolicy policy, IReadOnlyList<PlainH
             if (response is null) continue;
             return new Respond(request.Method == "HEAD" ? response.WithoutBody() : response, "http");
         }
-        var upgradeRequired = HttpResponse.Text(426, "Upgrade Required", "this is a WebSocket endpoint: connect with ws:// or wss://",
-            new("Upgrade", "websocket"), new("Sec-WebSocket-Version", WebSocket.Protocol.Version));
-        return new Respond(request.Method == "HEAD" ? upgradeRequired.WithoutBody() : upgradeRequired, "not-websocket");
+        var answer = routes.Match(request.Path) is null
+            ? new Respond(HttpResponse.Text(404, "Not Found", "nothing here"), "not-found")
+            : new Respond(HttpResponse.Text(426, "Upgrade Required", "this is a WebSocket endpoint: connect with ws:// or wss://",
+                new("Upgrade", "websocket"), new("Sec-WebSocket-Version", WebSocket.Protocol.Version)), "not-websocket");
+        return request.Method == "HEAD" ? answer with { Response = answer.Response.WithoutBody() } : answer;
+    }
+
+    private HandshakeDecision DecideUpgrade(HttpRequest request)
+    {
+        var decision = WebSocketUpgrade.Decide(request, policy);
+        if (decision is not AcceptUpgrade accept) return decision;
+        var route = routes.Match(request.Path);
+        if (route is null)
+            return new Respond(HttpResponse.Text(404, "Not Found", "no WebSocket endpoint at this path"), "not-found");
+        // §4.2.2 item 5.4: the subprotocol is chosen among those this route speaks.
+        var subprotocol = WebSocketUpgrade.SelectSubprotocol(request, policy with { Subprotocols = route.Subprotocols });
+        return accept with { Route = route, Subprotocol = subprotocol };
     }
 }
 
@@ -60,7 +79,16 @@ internal sealed class RefusingRouter(string reason, string message, bool answers
 /// <summary>Plain endpoints every listener has.</summary>
 internal static class HealthEndpoint
 {
-    /// <summary>GET /healthz: 200 "ok" while the server runs.</summary>
+    /// <summary>GET /healthz (liveness): 200 "ok" while the server runs.</summary>
     public static HttpResponse? Handle(HttpRequest request) =>
         request.Path == "/healthz" ? HttpResponse.Text(200, "OK", "ok") : null;
+
+    /// <summary>GET /readyz (readiness): 200 "ready", or 503 saying why not (still starting, draining, not an Up cluster member).</summary>
+    public static PlainHttpHandler Readiness(Server.ServerReadiness readiness) => request =>
+    {
+        if (request.Path != "/readyz") return null;
+        return readiness.NotReadyBecause() is { } why
+            ? HttpResponse.Text(503, "Service Unavailable", "not ready: " + why, new KeyValuePair<string, string>("Retry-After", "1"))
+            : HttpResponse.Text(200, "OK", "ready");
+    };
 }

@@ -1,3 +1,4 @@
+using ActorWss.Connections;
 using ActorWss.Http;
 using ActorWss.Tls;
 using ActorWss.WebSocket;
@@ -8,7 +9,8 @@ namespace ActorWss.Metrics;
 /// The counters of one listener. The connection actor, the protocol stage and the TLS stage report into it; the
 /// <c>/metrics</c> endpoint and the <c>ActorWss</c> meter read it. Hot-path updates are single interlocked adds.
 /// </summary>
-internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver
+internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWebSocketObserver, ITlsObserver, IConnectionObserver,
+    ITlsCertificateObserver
 {
     public string Listener { get; } = listener;
 
@@ -36,9 +38,48 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
 
     public DurationHistogram TlsHandshakeDuration { get; } = new();
 
+    /// <summary>Input bytes per TLS decrypt step (ciphertext taken in one step): how much each step batched.</summary>
+    public SizeHistogram TlsDecryptStepBytes { get; } = new();
+
+    /// <summary>Input bytes per TLS encrypt step (plaintext coalesced into one step).</summary>
+    public SizeHistogram TlsEncryptStepBytes { get; } = new();
+
+    /// <summary>How peers ended established TLS sessions: "close_notify", or "truncated" (TCP closed without it).</summary>
+    public TaggedCounters TlsPeerCloses { get; } = new();
+
+    /// <summary>The certificates served now, with their expiry (the default one and the SNI ones).</summary>
+    public IReadOnlyList<CertificateExpiry> TlsCertificates => Volatile.Read(ref _tlsCertificates);
+
+    private IReadOnlyList<CertificateExpiry> _tlsCertificates = [];
+
+    /// <summary>Certificate reloads after their files changed: "ok", or "failed" (the previous certificate stayed).</summary>
+    public TaggedCounters TlsCertificateReloads { get; } = new();
+
     public TaggedCounters CloseCodesSent { get; } = new();
 
     public TaggedCounters CloseCodesReceived { get; } = new();
+
+    /// <summary>Clients refused by a route's authenticator, by route and reason ("expired", "missing-token", "error", ...).</summary>
+    public PairCounters AuthenticationRejections { get; } = new();
+
+    /// <summary>Messages sent to a connection that did not reach its client, by route and why (drop-oldest, drop-newest, overflow, closed).</summary>
+    public PairCounters OutboundDropped { get; } = new();
+
+    /// <summary>Connections closed because their outbound queue overflowed, by route and close code.</summary>
+    public PairCounters OverflowCloses { get; } = new();
+
+    public void OnAuthenticationRejected(string route, string reason) => AuthenticationRejections.Increment(route, reason);
+
+    public void OnOutboundDropped(string route, OutboundDrop why) => OutboundDropped.Increment(route, why switch
+    {
+        OutboundDrop.DropOldest => "drop-oldest",
+        OutboundDrop.DropNewest => "drop-newest",
+        OutboundDrop.Overflow => "overflow",
+        _ => "closed",
+    });
+
+    public void OnOverflowClose(string route, ushort code) =>
+        OverflowCloses.Increment(route, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public void ConnectionOpened()
     {
@@ -94,6 +135,8 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     {
         if (offloaded) Interlocked.Increment(ref _offloadedSteps);
         else Interlocked.Increment(ref _inlineSteps);
+        if (kind == TlsStepKind.Decrypt) TlsDecryptStepBytes.Record(bytes);
+        else if (kind == TlsStepKind.Encrypt) TlsEncryptStepBytes.Record(bytes);
     }
 
     public void OnOffloadQueue(int delta) => Interlocked.Add(ref _offloadQueue, delta);
@@ -107,20 +150,27 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
                 TlsHandshakeDuration.Record(established.HandshakeTime);
                 break;
             case TlsFailed failed:
-                TlsHandshakes.Increment(FailureClass(failed.Reason));
+                TlsHandshakes.Increment(FailureLabel(failed.Kind));
                 break;
         }
     }
 
-    public void OnSessionError(string reason) => Interlocked.Increment(ref _tlsSessionErrors);
+    public void OnSessionError(TlsFailed failure) => Interlocked.Increment(ref _tlsSessionErrors);
 
-    /// <summary>A small, bounded set of label values for TLS failures (the reasons themselves are free text).</summary>
-    private static string FailureClass(string reason) => reason switch
+    public void OnCertificates(IReadOnlyList<CertificateExpiry> served) => Volatile.Write(ref _tlsCertificates, served);
+
+    public void OnReload(bool loaded) => TlsCertificateReloads.Increment(loaded ? "ok" : "failed");
+
+    public void OnPeerClosed(TlsPeerClose how) =>
+        TlsPeerCloses.Increment(how == TlsPeerClose.CloseNotify ? "close_notify" : "truncated");
+
+    /// <summary>The label value of each TLS failure class (stable: dashboards use them).</summary>
+    private static string FailureLabel(TlsFailureKind kind) => kind switch
     {
-        _ when reason.Contains("timeout", StringComparison.OrdinalIgnoreCase) => "timeout",
-        _ when reason.Contains("closed", StringComparison.OrdinalIgnoreCase) || reason.Contains("EOF", StringComparison.Ordinal) => "peer-closed",
-        _ when reason.Contains("connection failed", StringComparison.OrdinalIgnoreCase) => "connection-failed",
-        _ when reason.Contains("certificate", StringComparison.OrdinalIgnoreCase) => "certificate",
+        TlsFailureKind.Timeout => "timeout",
+        TlsFailureKind.PeerClosed => "peer-closed",
+        TlsFailureKind.ConnectionFailed => "connection-failed",
+        TlsFailureKind.Certificate => "certificate",
         _ => "protocol",
     };
 }

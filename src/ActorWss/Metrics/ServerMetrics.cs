@@ -15,8 +15,9 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Dictionary<string, ListenerMetrics> _listeners;
     private readonly Meter _meter = new(MeterName);
 
-    public ServerMetrics(IEnumerable<string> listeners)
+    public ServerMetrics(IEnumerable<string> listeners, Connections.WebSocketHub? hub = null)
     {
+        Hub = hub;
         _listeners = listeners.ToDictionary(name => name, name => new ListenerMetrics(name), StringComparer.Ordinal);
         Observe("actorwss.connections.open", "{connection}", "Open connections", m => m.ConnectionsOpen, upDown: true);
         Observe("actorwss.connections.total", "{connection}", "Connections accepted", m => m.ConnectionsTotal);
@@ -29,11 +30,19 @@ internal sealed class ServerMetrics : IDisposable
         ObserveTagged("actorwss.handshakes", "reason", "HTTP phase outcomes", m => m.Handshakes);
         ObserveTagged("actorwss.connections.refused", "reason", "Connections answered 503", m => m.Refused);
         ObserveTagged("actorwss.tls.handshakes", "result", "TLS handshakes", m => m.TlsHandshakes);
+        ObserveTagged("actorwss.tls.peer_closes", "how", "How peers ended established TLS sessions", m => m.TlsPeerCloses);
+        ObserveTagged("actorwss.tls.certificate.reloads", "result", "Certificate files that changed: ok, or failed", m => m.TlsCertificateReloads);
+        _meter.CreateObservableGauge("actorwss.tls.certificate.expiry", () => _listeners.Values.SelectMany(m => m.TlsCertificates.Select(c =>
+            new Measurement<long>(c.NotAfter.ToUnixTimeSeconds(), new KeyValuePair<string, object?>("listener", m.Listener),
+                new KeyValuePair<string, object?>("subject", c.Subject)))), "s", "When each certificate served expires (notAfter), Unix seconds");
         ObserveTagged("actorwss.close_codes.sent", "code", "Close frames sent, by status code", m => m.CloseCodesSent);
         ObserveTagged("actorwss.close_codes.received", "code", "Close frames received, by status code", m => m.CloseCodesReceived);
     }
 
     public ListenerMetrics this[string listener] => _listeners[listener];
+
+    /// <summary>The actor system's hub (sends by id and user, topics); null in tests without one.</summary>
+    public Connections.WebSocketHub? Hub { get; }
 
     public IReadOnlyCollection<ListenerMetrics> Listeners => _listeners.Values;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using ActorWss.Configuration;
-using ActorWss.Handlers;
+using ActorWss.Connections;
+using ActorWss.Hosting;
+using ActorWss.Routing;
 using ActorWss.Http;
 using ActorWss.Metrics;
 using ActorWss.Tls;
@@ -35,14 +37,18 @@ internal sealed class ActorWssServer
 {
     private static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(30);
 
-    private ActorWssServer(ServerSettings settings, IReadOnlyList<BoundListener> listeners, ServerMetrics metrics)
+    private ActorWssServer(ServerSettings settings, IReadOnlyList<BoundListener> listeners, ServerMetrics metrics, ServerReadiness readiness)
     {
+        Readiness = readiness;
         Settings = settings;
         Listeners = listeners;
         Metrics = metrics;
     }
 
     public ServerSettings Settings { get; }
+
+    /// <summary>What <c>/readyz</c> answers.</summary>
+    public ServerReadiness Readiness { get; }
 
     /// <summary>The counters behind GET /metrics and the ActorWss meter.</summary>
     public ServerMetrics Metrics { get; }
@@ -56,16 +62,30 @@ internal sealed class ActorWssServer
     /// Binds every listener; fails (and stops what did bind) if one cannot bind, or if a TLS listener has no usable
     /// certificate (<see cref="InvalidConfigurationException"/>).
     /// </summary>
-    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings)
+    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings, ActorWssBuilder? application = null)
     {
+        application ??= ActorWssBuilder.Empty;
+        var routes = RouteResolver.Resolve(settings, application.Handlers, application.Authenticators);
         var transport = TransportFactory.Create(system, settings.Transport);
-        var handler = MessageHandlers.Resolve(settings.Handler);
-        var metrics = new ServerMetrics(settings.Listeners.Select(l => l.Name));
+        var hub = WebSocketHub.Get(system);
+        ServerReadiness readiness;
+        if (settings.Cluster.Enabled)
+        {
+            if (system is not ExtendedActorSystem { Provider: Akka.Cluster.IClusterActorRefProvider })
+                throw new InvalidConfigurationException(
+                    "actorwss.cluster.enabled: on, but the actor system does not run Akka.Cluster (akka.actor.provider = cluster); " +
+                    "ActorWssApplication sets it up from actorwss.cluster, with AddActorWss configure clustering (e.g. Akka.Cluster.Hosting's WithClustering)");
+            hub.EnableCluster();
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            readiness = new ServerReadiness { ClusterMemberUp = () => cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up };
+        }
+        else readiness = new ServerReadiness();
+        var metrics = new ServerMetrics(settings.Listeners.Select(l => l.Name), hub);
         var policy = new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols);
         var metricsEndpoint = new MetricsEndpoint(metrics);
         var pipelines = settings.Listeners.ToDictionary(listener => listener.Name, listener => new ConnectionPipeline(settings,
-            listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name),
-            new RequestRouter(policy, PlainEndpoints(settings, listener, metricsEndpoint)), handler, metrics[listener.Name]));
+            listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name, metrics[listener.Name]),
+            new RequestRouter(policy, routes, PlainEndpoints(settings, listener, metricsEndpoint, routes, readiness)), metrics[listener.Name]));
 
         var actors = settings.Listeners
             .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipelines[listener.Name]), "listener-" + listener.Name))
@@ -73,8 +93,9 @@ internal sealed class ActorWssServer
         try
         {
             var bound = await Task.WhenAll(actors.Select(actor => actor.Ask<ListenerActor.Bound>(ListenerActor.GetBinding.Instance, BindTimeout)));
+            readiness.Bound();
             return new ActorWssServer(settings,
-                bound.Select((b, i) => new BoundListener(b.Listener, b.Scheme, b.Endpoint, actors[i])).ToList(), metrics);
+                bound.Select((b, i) => new BoundListener(b.Listener, b.Scheme, b.Endpoint, actors[i])).ToList(), metrics, readiness);
         }
         catch
         {
@@ -85,17 +106,21 @@ internal sealed class ActorWssServer
     }
 
     /// <summary>What a listener answers in plain HTTP: health always, metrics and the browser page where enabled.</summary>
-    private static IReadOnlyList<PlainHttpHandler> PlainEndpoints(ServerSettings settings, ListenerSettings listener, MetricsEndpoint metrics)
+    private static IReadOnlyList<PlainHttpHandler> PlainEndpoints(ServerSettings settings, ListenerSettings listener, MetricsEndpoint metrics,
+        RouteTable routes, ServerReadiness readiness)
     {
-        var endpoints = new List<PlainHttpHandler> { HealthEndpoint.Handle };
+        var endpoints = new List<PlainHttpHandler> { HealthEndpoint.Handle, HealthEndpoint.Readiness(readiness) };
         if (listener.Metrics) endpoints.Add(metrics.Handle);
-        if (settings.Http.BrowserPage) endpoints.Add(BrowserPage.Handle);
+        if (settings.Http.BrowserPage) endpoints.Add(BrowserPage.For(routes.Match("/chat") is null ? null : "/chat"));
         return endpoints;
     }
 
     /// <summary>New connections get 503 from now on; open connections are left alone.</summary>
-    public Task StopAcceptingAsync() =>
-        Task.WhenAll(Listeners.Select(l => l.Actor.Ask<ListenerActor.StoppedAccepting>(ListenerActor.StopAccepting.Instance, BindTimeout)));
+    public Task StopAcceptingAsync()
+    {
+        Readiness.Draining();
+        return Task.WhenAll(Listeners.Select(l => l.Actor.Ask<ListenerActor.StoppedAccepting>(ListenerActor.StopAccepting.Instance, BindTimeout)));
+    }
 
     /// <summary>Closes the listening sockets. With Akka.IO this also drops every connection still open: drain first.</summary>
     public Task UnbindAsync() =>
@@ -105,10 +130,11 @@ internal sealed class ActorWssServer
     /// Sends Close <paramref name="code"/> to every open connection and waits until all are closed or
     /// <paramref name="timeout"/> passed. Returns the number still open.
     /// </summary>
-    public async Task<int> DrainAsync(TimeSpan timeout, ushort code = CloseStatus.GoingAway, string reason = "server shutting down")
+    public async Task<int> DrainAsync(TimeSpan timeout, ushort code = CloseStatus.GoingAway, string reason = "server shutting down",
+        int batchSize = int.MaxValue, TimeSpan interval = default)
     {
         var replies = await Task.WhenAll(Listeners.Select(l =>
-            l.Actor.Ask<ListenerActor.Drained>(new ListenerActor.Drain(code, reason, timeout), timeout + TimeSpan.FromSeconds(5))));
+            l.Actor.Ask<ListenerActor.Drained>(new ListenerActor.Drain(code, reason, timeout, batchSize, interval), timeout + TimeSpan.FromSeconds(5))));
         return replies.Sum(r => r.Remaining);
     }
 
@@ -134,7 +160,10 @@ internal sealed class ActorWssServer
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorwss-drain", async () =>
         {
-            await DrainAsync(Settings.DrainTimeout);
+            var drain = Settings.Draining;
+            ushort code = drain.CloseCode ?? (Settings.Cluster.Enabled ? CloseStatus.ServiceRestart : CloseStatus.GoingAway);
+            await DrainAsync(Settings.DrainTimeout, code, code == CloseStatus.ServiceRestart ? "server restarting" : "server shutting down",
+                drain.BatchSize, drain.Interval);
             return Akka.Done.Instance;
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "actorwss-unbind", async () =>

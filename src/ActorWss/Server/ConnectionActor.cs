@@ -1,5 +1,6 @@
-using ActorWss.Handlers;
+using ActorWss.Connections;
 using ActorWss.Http;
+using ActorWss.Routing;
 using ActorWss.Tls;
 using ActorWss.Transport;
 using ActorWss.WebSocket;
@@ -13,11 +14,12 @@ namespace ActorWss.Server;
 
 /// <summary>
 /// One accepted connection. Materializes the connection's pipeline with a materializer of its own (so the stream
-/// lives and dies with this actor), stops when the socket is done in both directions, and then logs how the
-/// connection ended: one line, at Info when something was refused or broken, at Debug otherwise. On
-/// <see cref="Shutdown"/> it starts the closing handshake with the given code.
+/// lives and dies with this actor); when the handshake is done, registers the connection with the hub and starts the
+/// route's handler, creating the route's connection actor as its child (and supervising it: a failure closes the
+/// connection with 1011, once logged; no restart). Stops when the socket is done in both directions, then logs how
+/// the connection ended: one line, at Info when something was refused or broken, at Debug otherwise.
 /// </summary>
-internal sealed class ConnectionActor : ReceiveActor
+internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 {
     /// <summary>Close this connection with <paramref name="Code"/> (§7.1.2), e.g. 1001 at server shutdown.</summary>
     public sealed record Shutdown(ushort Code, string Reason);
@@ -26,62 +28,201 @@ internal sealed class ConnectionActor : ReceiveActor
     private sealed record Ended(HandshakeOutcome Handshake, WebSocketCloseInfo Close, TlsOutcome? Tls, string? TlsError,
         Exception? TransportFailure);
 
+    private sealed record HandshakeSettled(HandshakeOutcome Outcome);
+
+    private sealed record WebSocketClosed(WebSocketCloseInfo Close);
+
+    private sealed class CredentialsCheck
+    {
+        public static readonly CredentialsCheck Instance = new();
+    }
+
+    private sealed class AppStopTimeout
+    {
+        public static readonly AppStopTimeout Instance = new();
+    }
+
+    /// <summary>How long a connection actor gets to handle <see cref="Closed"/> and stop once the connection has ended.</summary>
+    private static readonly TimeSpan AppStopGrace = TimeSpan.FromSeconds(5);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly string _listener;
     private readonly AcceptedConnection _connection;
     private readonly ConnectionPipeline _pipeline;
+    private readonly WebSocketHub _hub;
     private ConnectionHandles? _handles;
+    private ConnectionInfo? _info;
+    private DateTimeOffset? _expires;
+    private IActorRef? _app;
+    private bool _appFailed;
+    private WebSocketCloseInfo? _closed;
+    private bool _closedDelivered;
+    private bool _ended;
 
     public ConnectionActor(string listener, AcceptedConnection connection, ConnectionPipeline pipeline)
     {
         _listener = listener;
         _connection = connection;
         _pipeline = pipeline;
+        _hub = WebSocketHub.Get(Context.System);
 
+        Receive<HandshakeSettled>(settled =>
+        {
+            if (settled.Outcome is Upgraded upgraded) StartApplication(upgraded);
+        });
+        Receive<WebSocketClosed>(closed =>
+        {
+            _closed = closed.Close;
+            DeliverClosed();
+        });
+        Receive<CredentialsCheck>(_ => CheckCredentials());
+        Receive<Terminated>(terminated => terminated.ActorRef.Equals(_app), _ => OnAppStopped());
         Receive<Ended>(ended =>
         {
+            _ended = true;
             if (ended.Handshake is Upgraded) _pipeline.Metrics.OnClosed(ended.Close);
+            if (_info is not null) _hub.Unregister(_info);
             LogEnd(ended);
-            Context.Stop(Self);
+            if (_app is null) Context.Stop(Self);
+            else Timers.StartSingleTimer(AppStopTimeout.Instance, AppStopTimeout.Instance, AppStopGrace);
         });
+        Receive<AppStopTimeout>(_ => Context.Stop(Self));
         Receive<Shutdown>(shutdown =>
         {
             // The handshake's task tells whether the client has its 101: the task completes before the 101 is written.
-            var handshake = _handles!.Handshake;
-            if (!handshake.IsCompleted) Context.Stop(Self); // still reading the request: nothing to say goodbye to
-            else if (handshake.Result is Upgraded) _handles.WebSocket.Close(shutdown.Code, shutdown.Reason);
+            var handshake = _handles?.Handshake;
+            if (handshake is null || !handshake.IsCompleted) Context.Stop(Self); // still reading the request: nothing to say goodbye to
+            else if (handshake.Result is Upgraded) _handles!.WebSocket.Close(shutdown.Code, shutdown.Reason);
             // otherwise an HTTP answer is already closing the connection
         });
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(string listener, AcceptedConnection connection, ConnectionPipeline pipeline) =>
         Akka.Actor.Props.Create(() => new ConnectionActor(listener, connection, pipeline));
 
-    protected override void PostStop() => _pipeline.Metrics.ConnectionClosed();
+    /// <summary>A connection actor that throws is stopped, not restarted (it would have lost its socket's conversation): 1011.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(failure =>
+    {
+        _appFailed = true;
+        return Directive.Stop;
+    });
+
+    protected override void PostStop()
+    {
+        if (_info is not null && !_ended) _hub.Unregister(_info);
+        _pipeline.Metrics.ConnectionClosed();
+    }
 
     protected override void PreStart()
     {
         _pipeline.Metrics.ConnectionOpened();
-        var handshake = new TaskCompletionSource<HandshakeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var context = new ConnectionContext(_listener, _connection.Remote, handshake.Task);
+        var context = new ConnectionContext(_listener, _connection.Remote, _pipeline.CloseTimeout);
 
         // Both directions of the socket are watched: the actor stops only when our writes are finished and the
         // peer's side is closed, so a final Close frame or HTTP answer is never cut off.
-        var (writesDone, readsDone, handles) = Flow.Create<ByteString>()
-            .WatchTermination(Keep.Right)
-            .ViaMaterialized(_connection.Flow, Keep.Left)
-            .WatchTermination(Keep.Both)
-            .JoinMaterialized(_pipeline.Create(context), (done, handles) => (done.Item1, done.Item2, handles))
-            .Run(Context.Materializer(namePrefix: "connection"));
+        var materializer = Context.Materializer(namePrefix: "connection");
+        Task writesDone, readsDone;
+        ConnectionHandles handles;
+        try
+        {
+            (writesDone, readsDone, handles) = Flow.Create<ByteString>()
+                .WatchTermination(Keep.Right)
+                .ViaMaterialized(_connection.Flow, Keep.Left)
+                .WatchTermination(Keep.Both)
+                .JoinMaterialized(_pipeline.Create(context), (done, handles) => (done.Item1, done.Item2, (ConnectionHandles)handles))
+                .Run(materializer);
+        }
+        catch
+        {
+            // The graph never ran, so its socket stage never started: close the socket before the supervisor stops us.
+            _connection.Flow.Join(Flow.FromSinkAndSource(Sink.Cancelled<ByteString>(), Source.Empty<ByteString>())).Run(materializer);
+            throw;
+        }
         _handles = handles;
 
         var self = Self;
-        handles.Handshake.ContinueWith(t => handshake.TrySetResult(t.Result), TaskContinuationOptions.ExecuteSynchronously);
+        handles.Handshake.ContinueWith(t => self.Tell(new HandshakeSettled(t.Result)),
+            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
+        handles.WebSocket.Closed.ContinueWith(t => self.Tell(new WebSocketClosed(t.Result)),
+            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
         Task tlsHandshake = handles.Tls?.Handshake ?? Task.CompletedTask, tlsEnd = handles.Tls?.Error ?? Task.CompletedTask;
         Task.WhenAll(writesDone, readsDone, handles.WebSocket.Closed, handles.Handshake, tlsHandshake, tlsEnd).ContinueWith(
             t => self.Tell(new Ended(handles.Handshake.Result, handles.WebSocket.Closed.Result, handles.Tls?.Handshake.Result,
                 handles.Tls?.Error.Result, t.Exception?.Flatten().InnerExceptions[0])), // both socket directions report the same failure
             TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    /// <summary>
+    /// The client has its 101: give the connection its identity and start the route's handler. The handler stage is
+    /// told first, so that anything the connection actor or others send on seeing the connection arrives after it.
+    /// </summary>
+    private void StartApplication(Upgraded upgraded)
+    {
+        if (_handles!.Address is not { IsCompletedSuccessfully: true } address) return; // the stream is already gone
+        var info = new ConnectionInfo(_hub.NewConnectionId(), upgraded.View, upgraded.Subprotocol, upgraded.User, address.Result);
+        if (upgraded.Route.Handler is ActorHandler actorHandler)
+        {
+            try
+            {
+                _app = Context.ActorOf(actorHandler.CreateProps(info), "app");
+                Context.Watch(_app);
+            }
+            catch (Exception e)
+            {
+                _log.Error(e, "{0}: route {1} could not create its connection actor", _listener, upgraded.Route.Name);
+                _handles.WebSocket.Close(CloseStatus.InternalError, "internal error");
+                return;
+            }
+        }
+        _info = info;
+        info.Connection.Tell(new StartConnection(info, _app), Self);
+        _hub.Register(info);
+        _app?.Tell(new Connected(info), info.Connection);
+        DeliverClosed(); // the WebSocket may have closed already
+        if (upgraded.Expires is { } expires)
+        {
+            _expires = expires;
+            CheckCredentials();
+        }
+    }
+
+    /// <summary>Tells the connection actor that the WebSocket closed, once it exists and once that is known.</summary>
+    private void DeliverClosed()
+    {
+        if (_app is null || _closed is not { } close || _closedDelivered) return;
+        _closedDelivered = true;
+        _app.Tell(new Closed(close.InitiatorCode, close.Reason ?? "", close.ByPeer));
+        _app.Tell(PoisonPill.Instance); // after Closed, in order: the actor handles it, then stops
+    }
+
+    /// <summary>RFC 6455 §7.4.1: 1008 closes a connection whose credentials have expired.</summary>
+    private void CheckCredentials()
+    {
+        if (_expires is not { } expires) return;
+        var remaining = expires - DateTimeOffset.UtcNow;
+        if (remaining <= TimeSpan.Zero)
+        {
+            _handles!.WebSocket.Close(CloseStatus.PolicyViolation, "credentials expired");
+            return;
+        }
+        // Long waits are split: the scheduler is not meant for timers of weeks.
+        Timers.StartSingleTimer(CredentialsCheck.Instance, CredentialsCheck.Instance, remaining < TimeSpan.FromHours(1) ? remaining : TimeSpan.FromHours(1));
+    }
+
+    private void OnAppStopped()
+    {
+        _app = null;
+        if (_ended)
+        {
+            Context.Stop(Self);
+            return;
+        }
+        // A failure (logged by the supervisor strategy) is an internal error; an actor that stops itself ends the
+        // conversation, after what it sent before it stopped.
+        if (_appFailed) _handles!.WebSocket.Close(CloseStatus.InternalError, "internal error");
+        else _info?.Connection.Tell(new CloseConnection(CloseStatus.Normal, ""), Self);
     }
 
     private void LogEnd(Ended ended)
@@ -114,13 +255,14 @@ internal sealed class ConnectionActor : ReceiveActor
         var close = ended.Close;
         bool violation = close.SentCode is CloseStatus.ProtocolError or CloseStatus.InvalidPayload
             or CloseStatus.MessageTooBig or CloseStatus.InternalError;
+        var who = _info is null ? peer.ToString() : $"{peer} ({_info.Id})";
         if (ended.TransportFailure is { } failure && !violation)
-            _log.Info("{0} lost {1}: connection failed: {2} (sent {3}, received {4})", _listener, peer, failure.Message,
+            _log.Info("{0} lost {1}: connection failed: {2} (sent {3}, received {4})", _listener, who, failure.Message,
                 close.SentCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no Close", close.ReceivedCode);
         else if (violation)
-            _log.Info("{0} closed {1} with {2}: {3}", _listener, peer, close.SentCode, close.Reason);
+            _log.Info("{0} closed {1} with {2}: {3}", _listener, who, close.SentCode, close.Reason);
         else if (_log.IsDebugEnabled)
-            _log.Debug($"{_listener} closed {peer}: sent {close.SentCode}, received {close.ReceivedCode}, clean={close.Clean}"
+            _log.Debug($"{_listener} closed {who}: sent {close.SentCode}, received {close.ReceivedCode}, clean={close.Clean}"
                 + (close.Reason is null ? "" : ", " + close.Reason)
                 + (ended.Tls is TlsEstablished tls ? $", {tls.Protocol} {tls.CipherSuite}, handshake {tls.HandshakeTime.TotalMilliseconds:F1} ms" : ""));
     }

@@ -1,41 +1,46 @@
 using ActorWss.Configuration;
-using ActorWss.Handlers;
+using ActorWss.Connections;
 using ActorWss.Http;
 using ActorWss.Metrics;
 using ActorWss.Tls;
 using ActorWss.Transport;
 using ActorWss.WebSocket;
+using Akka.Actor;
 using Akka.IO;
 using Akka.Streams.Dsl;
 
 namespace ActorWss.Server;
 
 /// <summary>What a materialized connection pipeline hands back to its actor.</summary>
+/// <param name="Address">Completes with the connection's address (its handler stage's actor) once the stream runs.</param>
 /// <param name="Tls">The TLS session's handshake and end; null on ws://.</param>
-internal sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSocketControl WebSocket, TlsSession? Tls = null);
+internal sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSocketControl WebSocket, Task<IActorRef> Address,
+    TlsSession? Tls = null);
 
 /// <summary>
 /// Composes the layers of one connection, network side first (the TCP flow joins on the left, the handler on the
 /// right):
 /// <code>
-///   (tls | write coalescing)  atop  handshake (HTTP/1.1 upgrade)  atop  framing (§5.2)  atop  protocol (§5-§8)  join  handler
+///   (tls | write coalescing)  atop  handshake (HTTP/1.1 upgrade, route, auth)  atop  framing (§5.2)  atop  protocol (§5-§8)  join  handler
 /// </code>
 /// One instance per listener; <see cref="Create"/> builds a fresh graph per connection.
 /// </summary>
-internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router,
-    IMessageHandler handler, ListenerMetrics metrics)
+internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router, ListenerMetrics metrics)
 {
     public ListenerMetrics Metrics => metrics;
 
+    public TimeSpan CloseTimeout => settings.WebSocket.CloseTimeout;
+
     public Flow<ByteString, ByteString, ConnectionHandles> Create(ConnectionContext context)
     {
-        var web = Handshake.Create(settings.Http, router, metrics)
+        var web = Handshake.Create(settings.Http, router, metrics, context)
             .AtopMat(WebSocketFraming.Create(), (handshake, _) => handshake)
-            .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics), (handshake, control) => new ConnectionHandles(handshake, control));
+            .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics, context.Control), (handshake, control) => (handshake, control));
         var stack = tls is null
-            ? WriteCoalescing.Create(settings.Transport.WriteCoalesceBytes).AtopMat(web, Keep.Right)
-            : TlsFlow.Create(tls, metrics).AtopMat(web, (tlsOutcome, handles) => handles with { Tls = tlsOutcome });
-        return stack.JoinMat(handler.Create(context), Keep.Left);
+            ? WriteCoalescing.Create(settings.Transport.WriteCoalesceBytes).AtopMat(web, (_, layers) => (layers, (TlsSession?)null))
+            : TlsFlow.Create(tls, new ConnectionTlsObserver(metrics, context)).AtopMat(web, (session, layers) => (layers, (TlsSession?)session));
+        return stack.JoinMat(ConnectionHandlerFlow.Create(context, metrics),
+            (layers, address) => new ConnectionHandles(layers.Item1.handshake, layers.Item1.control, address, layers.Item2));
     }
 
     /// <summary>For connections the listener will not serve: read the request, answer 503, close (over TLS on wss://).</summary>

@@ -49,8 +49,12 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
         public static Unbound Instance { get; } = new();
     }
 
-    /// <summary>Close every connection with <paramref name="Code"/>; replies <see cref="Drained"/> when all are gone or at the timeout.</summary>
-    public sealed record Drain(ushort Code, string Reason, TimeSpan Timeout);
+    /// <summary>
+    /// Close every connection with <paramref name="Code"/>, <paramref name="BatchSize"/> at a time every
+    /// <paramref name="Interval"/> (so that clients do not all reconnect at once); replies <see cref="Drained"/> when all are
+    /// gone or at the timeout.
+    /// </summary>
+    public sealed record Drain(ushort Code, string Reason, TimeSpan Timeout, int BatchSize = int.MaxValue, TimeSpan Interval = default);
 
     /// <summary><paramref name="Remaining"/>: connections still open at the timeout.</summary>
     public sealed record Drained(string Listener, int Remaining);
@@ -66,6 +70,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
     private sealed class StreamDone { public static readonly StreamDone Instance = new(); }
     private sealed record BindResult(TransportBinding? Binding, Exception? Failure);
     private sealed class DrainTimeout { public static readonly DrainTimeout Instance = new(); }
+    private sealed class DrainBatch { public static readonly DrainBatch Instance = new(); }
     private sealed class RejectionDone { public static readonly RejectionDone Instance = new(); }
     private sealed class Rebind { public static readonly Rebind Instance = new(); }
 
@@ -82,6 +87,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
     private readonly ConnectionPipeline _pipeline;
     private readonly HashSet<IActorRef> _connections = [];
     private readonly List<IActorRef> _drainWaiters = [];
+    private Drain? _drain;
+    private Queue<IActorRef>? _drainQueue;
     private TransportBinding? _binding;
     private IMaterializer? _materializer;
     private int _rejecting;
@@ -101,6 +108,12 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
     public IStash Stash { get; set; } = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// A connection actor that fails is stopped, never restarted: a restart would materialize its one-shot socket flow
+    /// again. Its PostStop accounts for it; the failure is logged once.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     public static Props Props(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline) =>
         Akka.Actor.Props.Create(() => new ListenerActor(settings, transport, pipeline));
@@ -213,10 +226,14 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
                 ReplyDrained();
                 return;
             }
-            _log.Info("{0}: closing {1} connection(s) with {2}", _settings.Name, _connections.Count, drain.Code);
-            foreach (var connection in _connections) connection.Tell(new ConnectionActor.Shutdown(drain.Code, drain.Reason));
+            _log.Info("{0}: closing {1} connection(s) with {2}{3}", _settings.Name, _connections.Count, drain.Code,
+                _connections.Count > drain.BatchSize ? $", {drain.BatchSize} every {drain.Interval.TotalMilliseconds:0} ms" : "");
+            _drainQueue = new Queue<IActorRef>(_connections);
+            _drain = drain;
+            CloseNextBatch();
             Timers.StartSingleTimer(DrainTimeout.Instance, DrainTimeout.Instance, drain.Timeout);
         });
+        Receive<DrainBatch>(_ => CloseNextBatch());
         Receive<DrainTimeout>(_ => ReplyDrained());
         Receive<RejectionDone>(_ => _rejecting--);
     }
@@ -228,6 +245,14 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
             (long)_rebindDelay.TotalMilliseconds);
         Timers.StartSingleTimer(Rebind.Instance, Rebind.Instance, _rebindDelay);
         _rebindDelay = TimeSpan.FromTicks(Math.Min(_rebindDelay.Ticks * 2, LastRebindDelay.Ticks));
+    }
+
+    private void CloseNextBatch()
+    {
+        if (_drain is not { } drain || _drainQueue is null) return;
+        for (int i = 0; i < drain.BatchSize && _drainQueue.TryDequeue(out var connection); i++)
+            connection.Tell(new ConnectionActor.Shutdown(drain.Code, drain.Reason));
+        if (_drainQueue.Count > 0) Timers.StartSingleTimer(DrainBatch.Instance, DrainBatch.Instance, drain.Interval);
     }
 
     private void Accept(AcceptedConnection connection)

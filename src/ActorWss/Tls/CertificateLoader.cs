@@ -28,11 +28,15 @@ internal static class CertificateLoader
             if (tls.DevCertificate) return; // generated at the start
             throw Missing(files);
         }
-        if (DevCertificate.KeyUnreadable(tls)) return; // served from memory at the start
-        var (leaf, chain) = Load(files);
-        leaf.Dispose();
-        foreach (var certificate in chain) certificate.Dispose();
+        if (!DevCertificate.KeyUnreadable(tls)) Dispose(Load(files)); // else served from memory at the start
+        foreach (var sni in tls.Sni ?? []) Dispose(Load(sni.Certificate));
         if (tls.ClientCa is { } ca) ReadText(ca, "actorwss.tls.client-ca");
+    }
+
+    private static void Dispose((X509Certificate2 Leaf, X509Certificate2Collection Chain) loaded)
+    {
+        loaded.Leaf.Dispose();
+        foreach (var certificate in loaded.Chain) certificate.Dispose();
     }
 
     /// <summary>Every TLS listener's certificate (<see cref="Verify(TlsSettings)"/>).</summary>

@@ -22,5 +22,8 @@ internal interface ITlsObserver
     void OnHandshake(TlsOutcome outcome);
 
     /// <summary>An established session broke: bad record, truncation, reset.</summary>
-    void OnSessionError(string reason);
+    void OnSessionError(TlsFailed failure);
+
+    /// <summary>The peer ended its side of an established session (called on the stream's own thread).</summary>
+    void OnPeerClosed(TlsPeerClose how);
 }

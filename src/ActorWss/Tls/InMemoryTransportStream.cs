@@ -36,6 +36,10 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
 
     private readonly Lock _outboundLock = new();
     private ByteString _outbound = ByteString.Empty;
+    private bool _wroteAny;
+
+    /// <summary>The SslStream has written something (a handshake message, an alert) since the session started.</summary>
+    public bool WroteAny => Volatile.Read(ref _wroteAny);
 
     /// <summary>Ciphertext received and not yet read by the SslStream.</summary>
     public int InboundBuffered => _inbound.Count;
@@ -70,6 +74,9 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
         }
         _readable = _inbound.Count;
     }
+
+    /// <summary>The network input has ended (<see cref="CompleteInput"/>).</summary>
+    public bool InputCompleted => _inputCompleted;
 
     /// <summary>The network closed: reads return 0 once the buffered ciphertext is consumed.</summary>
     public void CompleteInput()
@@ -122,7 +129,11 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
     {
         if (buffer.Length == 0) return;
         var copy = ByteString.FromBytes(buffer.ToArray()); // the SslStream reuses its buffer
-        lock (_outboundLock) _outbound = _outbound.IsEmpty ? copy : _outbound.Concat(copy);
+        lock (_outboundLock)
+        {
+            _outbound = _outbound.IsEmpty ? copy : _outbound.Concat(copy);
+            _wroteAny = true;
+        }
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));

@@ -5,10 +5,24 @@ using Akka.IO;
 
 namespace ActorWss.Tls;
 
+/// <summary>How the peer ended its side of the session, as far as a decrypt step has seen.</summary>
+internal enum TlsPeerClose
+{
+    /// <summary>Still sending.</summary>
+    None,
+    /// <summary>close_notify (RFC 8446 §6.1): the peer said it is done.</summary>
+    CloseNotify,
+    /// <summary>
+    /// TCP ended at a record boundary without close_notify. RFC 8446 §6.1 leaves it to the application: here the
+    /// WebSocket close handshake says whether the conversation was complete, so it ends the session like a close.
+    /// </summary>
+    Truncated,
+}
+
 /// <summary>What one decrypt step produced.</summary>
 /// <param name="Plaintext">Application bytes decrypted now (possibly none).</param>
-/// <param name="Closed">The peer sent close_notify, or the network input ended: no more plaintext will come.</param>
-internal readonly record struct DecryptResult(ByteString Plaintext, bool Closed);
+/// <param name="PeerClose">Whether the peer ended its side: no more plaintext will come after this.</param>
+internal readonly record struct DecryptResult(ByteString Plaintext, TlsPeerClose PeerClose);
 
 /// <summary>
 /// One TLS server session: an <see cref="SslStream"/> over an <see cref="InMemoryTransportStream"/>. Every call
@@ -28,15 +42,26 @@ internal sealed class TlsEngine : IDisposable
     /// <summary>A TLS record carries at most 16 KiB of plaintext (RFC 8446 §5.1), and the transport hands out one record per read.</summary>
     private const int PlaintextBufferSize = 16 * 1024;
 
+    /// <summary>RFC 8446 §5.1 ContentType handshake: the first record of every TLS client.</summary>
+    private const byte HandshakeContentType = 22;
+
+    /// <summary>
+    /// A fatal decode_error alert (RFC 8446 §6.2) as a TLSPlaintext record (§5.1): alert(21), legacy version 3.3,
+    /// length 2, level fatal(2), description decode_error(50).
+    /// </summary>
+    private static readonly byte[] DecodeErrorAlert = [21, 3, 3, 0, 2, 2, 50];
+
     private readonly InMemoryTransportStream _transport = new();
     private readonly SslStream _ssl;
     private byte[]? _plaintext; // rented while a read needs it: an idle connection holds no plaintext buffer
     private Task? _handshake;
     private ValueTask<int> _read;
     private bool _readOutstanding;
-    private bool _closed;
+    private TlsPeerClose _peerClose;
     private readonly Lock _session = new(); // held by every call into the SslStream after the handshake started
     private bool _disposed;
+    private int _firstByte = -1; // of the peer's input: a TLS client begins with a handshake record
+    private Func<string?, SslServerAuthenticationOptions>? _optionsFor;
 
     public TlsEngine() => _ssl = new SslStream(_transport, leaveInnerStreamOpen: true);
 
@@ -53,68 +78,133 @@ internal sealed class TlsEngine : IDisposable
                 _ssl.NegotiatedCipherSuite,
                 _ssl.NegotiatedApplicationProtocol.Protocol.IsEmpty ? null : _ssl.NegotiatedApplicationProtocol.ToString(),
                 handshakeTime,
-                _ssl.RemoteCertificate?.Subject);
+                _ssl.RemoteCertificate?.Subject,
+                _ssl.RemoteCertificate as System.Security.Cryptography.X509Certificates.X509Certificate2);
         }
     }
 
-    /// <summary>Starts the server handshake; it advances as ciphertext is fed to <see cref="Decrypt"/>.</summary>
-    public void StartHandshake(SslServerAuthenticationOptions options) =>
-        _handshake = _ssl.AuthenticateAsServerAsync(options, CancellationToken.None);
+    /// <summary>The network input has ended (fed with <c>inputEnded</c>).</summary>
+    public bool InputEnded => _transport.InputCompleted;
+
+    /// <summary>Our certificate validation refused the peer's certificate (mTLS).</summary>
+    public bool CertificateRejected { get; private set; }
+
+    /// <summary>
+    /// Starts the server handshake; it advances as ciphertext is fed to <see cref="Decrypt"/>. The options come from
+    /// <paramref name="optionsFor"/> once the ClientHello is in, for the server name it asks for (SNI; empty if none).
+    /// </summary>
+    public void StartHandshake(Func<string?, SslServerAuthenticationOptions> optionsFor)
+    {
+        _optionsFor = optionsFor;
+        _handshake = _ssl.AuthenticateAsServerAsync(
+            static (_, hello, engine, _) => ValueTask.FromResult(((TlsEngine)engine!).OptionsFor(hello.ServerName)), this, CancellationToken.None);
+    }
+
+    /// <summary>The connection's options, with their certificate validation watched (a refusal is classified as one).</summary>
+    private SslServerAuthenticationOptions OptionsFor(string serverName)
+    {
+        var options = _optionsFor!(serverName);
+        if (options.RemoteCertificateValidationCallback is { } validate)
+        {
+            options.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+            {
+                bool accepted = validate(sender, certificate, chain, errors);
+                CertificateRejected |= !accepted;
+                return accepted;
+            };
+        }
+        return options;
+    }
+
+    /// <summary>
+    /// Answers a failed handshake that the session did not answer itself: a fatal decode_error alert, in the clear
+    /// like every alert sent before the handshake has keys (RFC 8446 §5.1). SslStream checks record headers and parses
+    /// the ClientHello in managed code before OpenSSL sees it; what it refuses there gets no alert where OpenSSL would
+    /// have sent decode_error (and .NET 10's parser throws ArgumentOutOfRangeException on some bad lengths, fixed
+    /// upstream by dotnet/runtime#126352). Only a peer that began a TLS handshake is answered: one that does not speak
+    /// TLS at all (plain HTTP, garbage) is dropped without a word. Returns whether the alert was queued.
+    /// </summary>
+    public bool AnswerUnansweredHandshakeFailure()
+    {
+        lock (_session)
+        {
+            if (_disposed || _transport.WroteAny || _firstByte != HandshakeContentType) return false;
+            _transport.Write(DecodeErrorAlert);
+            return true;
+        }
+    }
 
     /// <summary>
     /// Feeds <paramref name="ciphertext"/> (may be empty) and returns all plaintext that became available; with
-    /// <paramref name="inputEnded"/>, the network input is over (a read waiting for more ends). During the handshake
-    /// this only advances it. Throws the SslStream's exception on bad input (handshake failure, bad MAC, truncation).
+    /// <paramref name="inputEnded"/>, the network input is over after it (read first, so that close_notify in the
+    /// last bytes is told from a bare FIN), and the result is a peer close or an exception. During the handshake this
+    /// only advances it. Throws the SslStream's exception on bad input (handshake failure, bad MAC, a record cut short).
     /// </summary>
     public DecryptResult Decrypt(ByteString ciphertext, bool inputEnded = false)
     {
         Enter();
         try
         {
+            if (_firstByte < 0 && !ciphertext.IsEmpty) _firstByte = ciphertext[0];
             _transport.Feed(ciphertext);
-            if (inputEnded) _transport.CompleteInput();
-            if (!Handshake.IsCompleted || _closed) return new DecryptResult(ByteString.Empty, _closed);
-            Handshake.GetAwaiter().GetResult(); // rethrows a handshake failure
-
-            var plaintext = ByteString.Empty;
-            bool mayHaveMore = false; // the last read filled the buffer: the SslStream may hold more of the record
-            while (true)
+            var plaintext = ReadAvailable();
+            if (inputEnded && _peerClose == TlsPeerClose.None)
             {
-                if (!_readOutstanding)
-                {
-                    // Read only when it completes at once (the transport hands out whole records, one at a time, so
-                    // the SslStream holds nothing the transport cannot see): no pending read, continuation or state
-                    // machine per record.
-                    if (!_transport.CanReadNow && !mayHaveMore) break;
-                    _plaintext ??= ArrayPool<byte>.Shared.Rent(PlaintextBufferSize);
-                    _read = _ssl.ReadAsync(_plaintext);
-                    _readOutstanding = true;
-                }
-                // Pending: the SslStream needs more than was there (a record split across packets, a post-handshake
-                // message); the next Feed resumes it inline.
-                if (!_read.IsCompleted) break;
-                _readOutstanding = false;
-                int n = _read.GetAwaiter().GetResult();
-                if (n == 0)
-                {
-                    _closed = true;
-                    break;
-                }
-                mayHaveMore = n == _plaintext!.Length;
-                var chunk = ByteStrings.CopyOf(_plaintext.AsSpan(0, n));
-                plaintext = plaintext.IsEmpty ? chunk : plaintext.Concat(chunk);
+                _transport.CompleteInput(); // a pending read (the handshake's, or a record's) ends now
+                var last = ReadAvailable();
+                if (!last.IsEmpty) plaintext = plaintext.IsEmpty ? last : plaintext.Concat(last);
+                // SslStream fails a handshake at the end of input; should it ever not, the session still ends here.
+                if (_peerClose == TlsPeerClose.None) throw new IOException("the peer closed the connection during the handshake");
             }
-            if (!_readOutstanding && _plaintext is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_plaintext);
-                _plaintext = null;
-            }
-            return new DecryptResult(plaintext, _closed);
+            return new DecryptResult(plaintext, _peerClose);
         }
         finally
         {
             Exit();
         }
+    }
+
+    /// <summary>Every record the transport holds, decrypted; rethrows a handshake failure.</summary>
+    private ByteString ReadAvailable()
+    {
+        if (!Handshake.IsCompleted || _peerClose != TlsPeerClose.None) return ByteString.Empty;
+        Handshake.GetAwaiter().GetResult(); // rethrows a handshake failure
+
+        var plaintext = ByteString.Empty;
+        bool mayHaveMore = false; // the last read filled the buffer: the SslStream may hold more of the record
+        while (true)
+        {
+            if (!_readOutstanding)
+            {
+                // Read only when it completes at once (the transport hands out whole records, one at a time, so
+                // the SslStream holds nothing the transport cannot see): no pending read, continuation or state
+                // machine per record.
+                if (!_transport.CanReadNow && !mayHaveMore) break;
+                _plaintext ??= ArrayPool<byte>.Shared.Rent(PlaintextBufferSize);
+                _read = _ssl.ReadAsync(_plaintext);
+                _readOutstanding = true;
+            }
+            // Pending: the SslStream needs more than was there (a record split across packets, a post-handshake
+            // message); the next Feed resumes it inline.
+            if (!_read.IsCompleted) break;
+            _readOutstanding = false;
+            int n = _read.GetAwaiter().GetResult();
+            if (n == 0)
+            {
+                // SslStream reads 0 at close_notify, and at an end of input on a record boundary.
+                _peerClose = _transport.InputCompleted ? TlsPeerClose.Truncated : TlsPeerClose.CloseNotify;
+                break;
+            }
+            mayHaveMore = n == _plaintext!.Length;
+            var chunk = ByteStrings.CopyOf(_plaintext.AsSpan(0, n));
+            plaintext = plaintext.IsEmpty ? chunk : plaintext.Concat(chunk);
+        }
+        if (!_readOutstanding && _plaintext is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_plaintext);
+            _plaintext = null;
+        }
+        return plaintext;
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> into records (split at 16 KiB by the SslStream).</summary>

@@ -9,39 +9,53 @@ using Akka.Event;
 namespace ActorWss.Tls;
 
 /// <summary>
-/// What every TLS connection of one listener shares: the certificate (loaded, or generated for development,
-/// once), the client-certificate policy, and where offloaded record work runs. Builds each connection's
-/// <see cref="SslServerAuthenticationOptions"/>: TLS 1.2 and 1.3 only, ALPN http/1.1, no renegotiation.
+/// What every TLS connection of one listener shares: the certificates (the default one, loaded or generated for
+/// development; others by server name), the client-certificate policy, and where offloaded record work runs. Builds
+/// each connection's <see cref="SslServerAuthenticationOptions"/> once its ClientHello has named a server: TLS 1.2
+/// and 1.3 only, ALPN http/1.1, no renegotiation. With <see cref="TlsSettings.Reload"/>, the certificates follow
+/// their files (<see cref="CertificateReloader"/>) until the actor system terminates.
 /// </summary>
-internal sealed class TlsServerContext
+internal sealed class TlsServerContext : IDisposable
 {
-    private readonly SslStreamCertificateContext _certificate;
     private readonly X509Certificate2Collection? _clientCa;
+    private readonly ITlsCertificateObserver? _observer;
+    private CertificateSet _certificates; // replaced whole by a reload; handshakes read it without a lock
+    private CertificateReloader? _reloader;
 
-    private TlsServerContext(TlsSettings settings, X509Certificate2 certificate, SslStreamCertificateContext context,
-        X509Certificate2Collection? clientCa, MessageDispatcher? offloadDispatcher)
+    private TlsServerContext(TlsSettings settings, CertificateSet certificates, X509Certificate2Collection? clientCa,
+        MessageDispatcher? offloadDispatcher, ITlsCertificateObserver? observer)
     {
         Settings = settings;
-        Certificate = certificate;
-        _certificate = context;
+        _certificates = certificates;
         _clientCa = clientCa;
         OffloadDispatcher = offloadDispatcher;
+        _observer = observer;
     }
 
     public TlsSettings Settings { get; }
 
-    public X509Certificate2 Certificate { get; }
+    /// <summary>What is served now.</summary>
+    public CertificateSet Certificates => Volatile.Read(ref _certificates);
+
+    /// <summary>The default certificate served now.</summary>
+    public X509Certificate2 Certificate => Certificates.Default.Leaf;
 
     /// <summary>Null in inline mode.</summary>
     public MessageDispatcher? OffloadDispatcher { get; }
 
-    public static TlsServerContext Create(TlsSettings settings, ActorSystem system, string listener)
+    /// <param name="observer">Sees the certificates served (the expiry gauge) and their reloads.</param>
+    public static TlsServerContext Create(TlsSettings settings, ActorSystem system, string listener, ITlsCertificateObserver? observer = null)
     {
         var log = Logging.GetLogger(system, "ActorWss.tls-" + listener);
         var certificate = LoadOrGenerate(settings, log);
-        var chain = certificate.Chain;
-        log.Info("{0}: TLS certificate {1} from {2}, SHA-256 {3}, valid until {4:yyyy-MM-dd}", listener,
-            certificate.Leaf.Subject, certificate.Source, CertificateLoader.Sha256Fingerprint(certificate.Leaf), certificate.Leaf.NotAfter);
+        var served = ServedCertificate.Create(certificate.Leaf, certificate.Chain, certificate.Source);
+        LogServed(log, listener, null, served);
+        var byName = new Dictionary<string, ServedCertificate>(StringComparer.OrdinalIgnoreCase);
+        foreach (var sni in settings.Sni ?? [])
+        {
+            byName[sni.HostName] = LoadSni(sni);
+            LogServed(log, listener, sni.HostName, byName[sni.HostName]);
+        }
 
         X509Certificate2Collection? clientCa = null;
         if (settings.ClientCa is { } caPath)
@@ -63,13 +77,27 @@ internal sealed class TlsServerContext
                     $"actorwss.tls.offload.dispatcher: '{settings.OffloadDispatcher}' is not a dispatcher of this actor system ({e.Message})");
             }
         }
-        return new TlsServerContext(settings, certificate.Leaf,
-            SslStreamCertificateContext.Create(certificate.Leaf, chain, offline: true), clientCa, dispatcher);
+        var context = new TlsServerContext(settings, new CertificateSet(served, byName), clientCa, dispatcher, observer);
+        observer?.OnCertificates(context.Certificates.Expiries);
+        if (settings.Reload is { } reload && certificate.FromFiles)
+        {
+            var watched = (settings.Sni ?? []).Select(sni => ((string?)sni.HostName, sni.Certificate)).Prepend((null, settings.Certificate));
+            context._reloader = new CertificateReloader(watched, reload.CheckInterval, Load, context.Serve, log, listener, observer);
+            system.RegisterOnTermination(context.Dispose);
+        }
+        return context;
     }
 
-    public SslServerAuthenticationOptions CreateOptions() => new()
+    /// <summary>Stops following the certificate files.</summary>
+    public void Dispose() => _reloader?.Dispose();
+
+    /// <summary>Checks the certificate files now, as the reload does on its own when they change.</summary>
+    internal void CheckCertificateFiles() => _reloader?.Check();
+
+    /// <summary>The options of one connection, for the server name its ClientHello asked for (null or empty: none).</summary>
+    public SslServerAuthenticationOptions CreateOptions(string? serverName) => new()
     {
-        ServerCertificateContext = _certificate,
+        ServerCertificateContext = Certificates.For(serverName).Context,
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         ApplicationProtocols = [SslApplicationProtocol.Http11],
         AllowRenegotiation = false,
@@ -77,6 +105,34 @@ internal sealed class TlsServerContext
         ClientCertificateRequired = Settings.ClientCertificates != ClientCertificateMode.None,
         RemoteCertificateValidationCallback = Settings.ClientCertificates == ClientCertificateMode.None ? null : ValidateClientCertificate,
     };
+
+    /// <summary>A reloaded certificate goes into service (called by the reloader, one at a time).</summary>
+    private void Serve(string? name, ServedCertificate certificate)
+    {
+        Volatile.Write(ref _certificates, Certificates.With(name, certificate));
+        _observer?.OnCertificates(Certificates.Expiries);
+    }
+
+    private static ServedCertificate Load(CertificateSettings files)
+    {
+        var (leaf, chain) = CertificateLoader.Load(files);
+        if (!leaf.HasPrivateKey) throw new InvalidOperationException($"{files.Path} has no private key");
+        return ServedCertificate.Create(leaf, chain, CertificateLoader.Describe(files));
+    }
+
+    private static ServedCertificate LoadSni(SniCertificate sni)
+    {
+        try { return Load(sni.Certificate); }
+        catch (Exception e) when (e is InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidConfigurationException($"actorwss.tls.sni.\"{sni.HostName}\": {e.Message}");
+        }
+    }
+
+    private static void LogServed(ILoggingAdapter log, string listener, string? name, ServedCertificate served) =>
+        log.Info("{0}: TLS certificate{1} {2} from {3}, SHA-256 {4}, valid until {5:yyyy-MM-dd}", listener,
+            name is null ? "" : " for " + name, served.Leaf.Subject, served.Source, CertificateLoader.Sha256Fingerprint(served.Leaf),
+            served.Leaf.NotAfter);
 
     private bool ValidateClientCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
@@ -90,7 +146,8 @@ internal sealed class TlsServerContext
         return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
     }
 
-    private sealed record LoadedCertificate(X509Certificate2 Leaf, X509Certificate2Collection Chain, string Source);
+    /// <param name="FromFiles">Loaded from the configured files (not generated in memory): the files can be followed.</param>
+    private sealed record LoadedCertificate(X509Certificate2 Leaf, X509Certificate2Collection Chain, string Source, bool FromFiles = true);
 
     private static LoadedCertificate LoadOrGenerate(TlsSettings settings, ILoggingAdapter log)
     {
@@ -109,7 +166,7 @@ internal sealed class TlsServerContext
                 // A read-only certificate folder (e.g. a container mount): serve an in-memory certificate instead.
                 log.Warning("Cannot write a development certificate to {0} ({1}); using one that lives in memory until exit",
                     files.Path, e.Message);
-                return new LoadedCertificate(DevCertificate.Create(), [], "memory (generated)");
+                return new LoadedCertificate(DevCertificate.Create(), [], "memory (generated)", FromFiles: false);
             }
         }
         if (DevCertificate.KeyUnreadable(settings))

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Security.Authentication;
 using ActorWss.Configuration;
-using Akka.Dispatch;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -38,7 +36,34 @@ internal static class TlsFlow
         BidiFlow.FromGraph(new TlsStage(context, observer));
 }
 
-internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
+/// <summary>
+/// The stage behind <see cref="TlsFlow"/>. Each direction has a phase, and each phase changes in one place
+/// (<c>EnterInbound</c>, <c>EnterOutbound</c>, <c>Fail</c>); phases only move forward:
+/// <code>
+///   inbound, cipher in ~> plain out:
+///     Handshaking --handshake done--> Open --close_notify or FIN--> PeerClosed --plaintext delivered--> Done
+///     Handshaking, Open --plain out cancelled (the layer above reads no more)---------------------------> Done
+///   outbound, plain in ~> cipher out:
+///     AwaitingHandshake --handshake done--> Open --plain in ended--> ShuttingDown --close_notify sent--> Done
+///     AwaitingHandshake --plain in ended (nothing was said over TLS: no close_notify)------------------> Done
+///   both, from any phase: bad input, a timeout, a network failure --> Fail: the session's alert (or ours) is
+///     sent, then the stage stops.
+/// </code>
+/// The ports in each phase:
+/// <list type="bullet">
+/// <item>cipher in: Handshaking and Open read it while there is room (one batch, and no plaintext waiting for the
+/// layer above). PeerClosed and Done read it and drop it until the FIN: nothing after close_notify counts
+/// (RFC 8446 §6.1), but the connection is over only when the peer's TCP side is. Cancelled with plain out.</item>
+/// <item>A FIN while Handshaking or Open goes to the session with the ciphertext left, in one last decrypt step;
+/// the session then reads close_notify, a truncation (no close_notify, at a record boundary), or fails (a record
+/// or a handshake cut short): that step always ends the phase.</item>
+/// <item>plain out completes on entering Done, after the last plaintext.</item>
+/// <item>plain in is pulled only while outbound is Open: nothing is taken before there is a session for it.</item>
+/// <item>cipher out completes in outbound Done, once everything is flushed.</item>
+/// </list>
+/// The stage stops when all four ports are closed, or when it fails.
+/// </summary>
+internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? observer)
     : GraphStageWithMaterializedValue<BidiShape<ByteString, ByteString, ByteString, ByteString>, TlsSession>
 {
     private readonly Inlet<ByteString> _cipherIn = new("tls.cipher-in");
@@ -61,64 +86,34 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
         return new LogicAndMaterializedValue<TlsSession>(new Logic(this, outcome, error), new TlsSession(outcome.Task, error.Task));
     }
 
-    /// <summary>One step of one direction, reused for every batch; runs inline or on the offload dispatcher.</summary>
-    private abstract class Step(Logic logic) : IRunnable
+    private enum Inbound
     {
-        protected Logic Logic { get; } = logic;
-
-        public ByteString Input = ByteString.Empty;
-        public Exception? Error;
-        public bool Offloaded;
-        public Action<Step>? OnDone; // the stage's async callback, for offloaded runs
-
-        protected abstract void Execute(TlsEngine engine);
-
-        /// <summary>Runs the step on the current thread and records its result or error.</summary>
-        public void RunHere()
-        {
-            Error = null;
-            try { Execute(Logic.Engine); }
-            catch (Exception e) { Error = e; }
-            Input = ByteString.Empty;
-        }
-
-        void IRunnable.Run()
-        {
-            Logic.Observer?.OnOffloadQueue(-1);
-            RunHere();
-            OnDone!(this);
-        }
-
-        void IThreadPoolWorkItem.Execute() => ((IRunnable)this).Run();
+        /// <summary>Ciphertext advances the handshake.</summary>
+        Handshaking,
+        /// <summary>Records are decrypted into plaintext for the layer above.</summary>
+        Open,
+        /// <summary>The peer has closed: the last plaintext is still to be delivered.</summary>
+        PeerClosed,
+        /// <summary>Plain out is closed; ciphertext is dropped until the FIN.</summary>
+        Done,
     }
 
-    private sealed class DecryptStep(Logic logic) : Step(logic)
+    private enum Outbound
     {
-        public bool InputEnded;
-        public DecryptResult Result;
-
-        protected override void Execute(TlsEngine engine)
-        {
-            Logic.Observer?.OnStep(TlsStepKind.Decrypt, Input.Count, Offloaded);
-            Result = engine.Decrypt(Input, InputEnded);
-        }
-    }
-
-    private sealed class EncryptStep(Logic logic) : Step(logic)
-    {
-        public bool Shutdown;
-
-        protected override void Execute(TlsEngine engine)
-        {
-            Logic.Observer?.OnStep(Shutdown ? TlsStepKind.Shutdown : TlsStepKind.Encrypt, Input.Count, Offloaded);
-            if (Shutdown) engine.Shutdown();
-            else engine.Encrypt(Input);
-        }
+        /// <summary>No plaintext is taken yet: there is no session to encrypt it.</summary>
+        AwaitingHandshake,
+        /// <summary>Plaintext from the layer above is encrypted, in batches.</summary>
+        Open,
+        /// <summary>The layer above has finished: what it sent is encrypted, then close_notify (RFC 8446 §6.1).</summary>
+        ShuttingDown,
+        /// <summary>Nothing more is encrypted; cipher out completes once flushed.</summary>
+        Done,
     }
 
     private sealed class Logic : TimerGraphStageLogic
     {
         private const string HandshakeTimer = "tls-handshake-timeout";
+        private const string AlertTimer = "tls-alert-timeout";
 
         private readonly TlsStage _stage;
         private readonly TaskCompletionSource<TlsOutcome> _outcome;
@@ -128,25 +123,15 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
         private readonly EncryptStep _encrypt;
         private readonly long _started = Stopwatch.GetTimestamp();
 
-        // Decrypt direction.
-        private ByteString _cipherBatch = ByteString.Empty;  // received, not yet decrypted
-        private int _cipherNeeded;                           // _cipherBatch holds no whole record below this size
-        private ByteString _plainPending = ByteString.Empty; // decrypted, waiting for the layer above
-        private bool _decryptRunning;
-        private bool _cipherInEnded;
-        private bool _endOfInputFed;
-        private bool _peerClosed;
+        private Inbound _inbound = Inbound.Handshaking;
+        private Outbound _outbound = Outbound.AwaitingHandshake;
+        private TlsFailed? _failure; // set once, by Fail
 
-        // Encrypt direction.
-        private ByteString _plainBatch = ByteString.Empty;   // from the layer above, not yet encrypted
+        private ByteString _cipherBatch = ByteString.Empty;   // received, not yet decrypted
+        private int _cipherNeeded;                            // _cipherBatch holds no whole record below this size
+        private ByteString _plainPending = ByteString.Empty;  // decrypted, waiting for the layer above
+        private ByteString _plainBatch = ByteString.Empty;    // from the layer above, not yet encrypted
         private ByteString _cipherPending = ByteString.Empty; // encrypted, waiting for the network
-        private bool _encryptRunning;
-        private bool _plainInEnded;
-        private bool _shutdownStarted;
-        private bool _shutdownDone;
-
-        private bool _handshakeDone;
-        private bool _failed;
 
         public Logic(TlsStage stage, TaskCompletionSource<TlsOutcome> outcome, TaskCompletionSource<string?> error) : base(stage.Shape)
         {
@@ -159,43 +144,17 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
             _decrypt = new DecryptStep(this);
             _encrypt = new EncryptStep(this);
 
-            SetHandler(stage._cipherIn, onPush: OnCipherPush, onUpstreamFinish: () =>
-            {
-                _cipherInEnded = true;
-                TryDecrypt();
-            }, onUpstreamFailure: cause =>
-            {
-                Fail("connection failed: " + cause.Message);
-            });
-            SetHandler(stage._plainOut, onPull: () =>
-            {
-                if (!_plainPending.IsEmpty)
-                {
-                    Push(stage._plainOut, _plainPending);
-                    _plainPending = ByteString.Empty;
-                }
-                if (_peerClosed) CompletePlainOutIfDrained();
-                TryDecrypt();
-            }, onDownstreamFinish: _ =>
-            {
-                // The layers above read no more: stop reading the network (TCP closes once our output is done too).
-                if (!IsClosed(stage._cipherIn)) Cancel(stage._cipherIn);
-            });
-            SetHandler(stage._plainIn, onPush: () =>
-            {
-                var plaintext = Grab(stage._plainIn);
-                _plainBatch = _plainBatch.IsEmpty ? plaintext : _plainBatch.Concat(plaintext);
-                TryEncrypt();
-            }, onUpstreamFinish: () =>
-            {
-                _plainInEnded = true;
-                TryEncrypt();
-            });
+            SetHandler(stage._cipherIn, onPush: OnCipherPush,
+                onUpstreamFinish: TryDecrypt, // the FIN goes to the session in the next decrypt step
+                onUpstreamFailure: cause => Fail(TlsFailureKind.ConnectionFailed, "connection failed: " + cause.Message));
+            SetHandler(stage._plainOut, onPull: OnPlainPull, onDownstreamFinish: _ => EnterInbound(Inbound.Done));
+            SetHandler(stage._plainIn, onPush: OnPlainPush, onUpstreamFinish: () =>
+                EnterOutbound(_outbound == Outbound.AwaitingHandshake ? Outbound.Done : Outbound.ShuttingDown));
             SetHandler(stage._cipherOut, onPull: () =>
             {
                 FlushCiphertext();
                 TryEncrypt();
-            }, onDownstreamFinish: _ => CompleteStage());
+            }, onDownstreamFinish: _ => CompleteStage()); // the network is gone: nothing more can be said
         }
 
         public TlsEngine Engine { get; }
@@ -207,7 +166,7 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
             var onDone = GetAsyncCallback<Step>(OnStepDone);
             _decrypt.OnDone = onDone;
             _encrypt.OnDone = onDone;
-            Engine.StartHandshake(_stage.Context.CreateOptions());
+            Engine.StartHandshake(_stage.Context.CreateOptions);
             // The handshake advances inside decrypt steps; this only covers an SslStream that finishes it on its own.
             var handshakeSettled = GetAsyncCallback(OnHandshakeSettled);
             Engine.Handshake.ContinueWith(_ => handshakeSettled(), TaskContinuationOptions.ExecuteSynchronously);
@@ -217,42 +176,153 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
 
         public override void PostStop()
         {
-            if (_outcome.TrySetResult(new TlsFailed(_cipherInEnded ? "peer closed during the handshake" : "closed during the handshake")))
-                Observer?.OnHandshake(_outcome.Task.Result);
+            var closed = new TlsFailed(TlsFailureKind.PeerClosed, "the connection closed during the handshake");
+            if (_outcome.TrySetResult(closed)) Observer?.OnHandshake(closed);
             _error.TrySetResult(null);
             Engine.Dispose();
         }
 
-        protected override void OnTimer(object timerKey) => Fail("handshake timeout");
+        protected override void OnTimer(object timerKey)
+        {
+            if (timerKey is HandshakeTimer) Fail(TlsFailureKind.Timeout, $"handshake timeout ({_settings.HandshakeTimeout.TotalSeconds:0.###} s)");
+            else CompleteStage(); // AlertTimer: the network never took the alert
+        }
+
+        // ---- phases -------------------------------------------------------------------------------------------
+
+        private void EnterInbound(Inbound next)
+        {
+            if (next <= _inbound) return;
+            _inbound = next;
+            switch (next)
+            {
+                case Inbound.PeerClosed:
+                    if (_plainPending.IsEmpty) EnterInbound(Inbound.Done);
+                    else PullCipherIfRoom(); // read on to the FIN while the last plaintext waits
+                    break;
+                case Inbound.Done:
+                    _cipherBatch = ByteString.Empty;
+                    _plainPending = ByteString.Empty;
+                    if (IsClosed(_stage._plainOut))
+                    {
+                        // The layers above read no more: stop reading the network (TCP closes once our output is done too).
+                        if (!IsClosed(_stage._cipherIn)) Cancel(_stage._cipherIn);
+                    }
+                    else
+                    {
+                        Complete(_stage._plainOut);
+                        PullCipherIfRoom();
+                    }
+                    break;
+            }
+        }
+
+        private void EnterOutbound(Outbound next)
+        {
+            if (next <= _outbound) return;
+            _outbound = next;
+            if (next == Outbound.Done) FlushCiphertext(); // completes cipher out once everything is out
+            else TryEncrypt();
+        }
+
+        private void OnHandshakeCompleted()
+        {
+            CancelTimer(HandshakeTimer);
+            var established = Engine.Describe(Stopwatch.GetElapsedTime(_started));
+            _outcome.TrySetResult(established);
+            Observer?.OnHandshake(established);
+            EnterInbound(Inbound.Open);
+            EnterOutbound(Outbound.Open);
+        }
+
+        /// <summary>
+        /// Bad input, a timeout or a network failure: record why, send whatever alert the session produced (or ours,
+        /// for a malformed hello it did not answer), close. The connection's actor logs the outcome once; nothing is
+        /// thrown at the layers above.
+        /// </summary>
+        private void Fail(TlsFailureKind kind, string reason)
+        {
+            if (_failure is not null) return;
+            if (!_outcome.Task.IsCompleted)
+            {
+                _failure = new TlsFailed(kind, "handshake failed: " + reason);
+                _outcome.TrySetResult(_failure);
+                Observer?.OnHandshake(_failure);
+                if (kind == TlsFailureKind.Protocol) Engine.AnswerUnansweredHandshakeFailure();
+            }
+            else
+            {
+                _failure = new TlsFailed(kind, reason);
+                _error.TrySetResult(reason);
+                Observer?.OnSessionError(_failure);
+            }
+            CancelTimer(HandshakeTimer);
+            _inbound = Inbound.Done;
+            _outbound = Outbound.Done;
+
+            var last = _cipherPending.Concat(Engine.TakeCiphertext());
+            _cipherPending = ByteString.Empty;
+            if (last.IsEmpty || IsClosed(_stage._cipherOut))
+            {
+                CompleteStage();
+                return;
+            }
+            if (IsAvailable(_stage._cipherOut))
+            {
+                Push(_stage._cipherOut, last); // delivered before the completion that follows
+                CompleteStage();
+                return;
+            }
+            // The network is busy: the alert goes when it can take it, but only for as long as a handshake may take.
+            if (!IsClosed(_stage._cipherIn)) Cancel(_stage._cipherIn);
+            if (!IsClosed(_stage._plainIn)) Cancel(_stage._plainIn);
+            if (!IsClosed(_stage._plainOut)) Complete(_stage._plainOut);
+            ScheduleOnce(AlertTimer, _settings.HandshakeTimeout);
+            Emit(_stage._cipherOut, last, CompleteStage);
+        }
+
+        private void Fail(Exception error) =>
+            Fail(TlsFailures.Classify(error, Engine.InputEnded, Engine.CertificateRejected), TlsFailures.Describe(error));
 
         // ---- decrypt ------------------------------------------------------------------------------------------
 
         private void OnCipherPush()
         {
             var ciphertext = Grab(_stage._cipherIn);
-            if (_peerClosed || _failed)
+            if (_inbound >= Inbound.PeerClosed)
             {
-                Pull(_stage._cipherIn); // nothing is valid after close_notify: drain until the peer closes TCP
+                PullCipherIfRoom(); // dropped: nothing after close_notify counts
                 return;
             }
             _cipherBatch = _cipherBatch.IsEmpty ? ciphertext : _cipherBatch.Concat(ciphertext);
             TryDecrypt();
         }
 
+        private void OnPlainPull()
+        {
+            if (!_plainPending.IsEmpty)
+            {
+                Push(_stage._plainOut, _plainPending);
+                _plainPending = ByteString.Empty;
+            }
+            if (_inbound == Inbound.PeerClosed) EnterInbound(Inbound.Done);
+            else TryDecrypt();
+        }
+
         private void TryDecrypt()
         {
-            if (_decryptRunning || _failed || _peerClosed || !_plainPending.IsEmpty) return;
-            bool endPending = _cipherInEnded && !_endOfInputFed;
-            int take = endPending ? _cipherBatch.Count : WholeRecordsInBatch();
-            if (take == 0 && !endPending)
+            if (_decrypt.InFlight || _inbound >= Inbound.PeerClosed || !_plainPending.IsEmpty) return;
+            // Closed while Handshaking or Open means the FIN: everything left goes to the session with it.
+            bool inputEnded = IsClosed(_stage._cipherIn);
+            int take = inputEnded ? _cipherBatch.Count : WholeRecordsInBatch();
+            if (take == 0 && !inputEnded)
             {
                 PullCipherIfRoom();
                 return;
             }
             var batch = Take(ref _cipherBatch, take);
             _decrypt.Input = batch;
-            _decrypt.InputEnded = endPending;
-            _endOfInputFed |= endPending;
+            _decrypt.InputEnded = inputEnded;
             Run(_decrypt, batch.Count);
             PullCipherIfRoom(); // read ahead into the next batch while this one is being decrypted
         }
@@ -278,7 +348,12 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
 
         private void PullCipherIfRoom()
         {
-            if (IsClosed(_stage._cipherIn) || HasBeenPulled(_stage._cipherIn) || _failed) return;
+            if (IsClosed(_stage._cipherIn) || HasBeenPulled(_stage._cipherIn)) return;
+            if (_inbound >= Inbound.PeerClosed)
+            {
+                Pull(_stage._cipherIn); // to the FIN, whatever the layer above does
+                return;
+            }
             if (!_plainPending.IsEmpty) return;
             // A full batch waits for the decrypt step, unless it does not hold a whole record yet.
             if (_cipherBatch.Count >= _settings.MaxBatchBytes && WholeRecordsInBatch() > 0) return;
@@ -287,45 +362,53 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
 
         private void OnDecrypted()
         {
-            _decryptRunning = false;
             if (_decrypt.Error is { } error)
             {
-                Fail(Describe(error));
+                Fail(error);
                 return;
             }
-            FlushCiphertext(); // handshake messages, alerts
-            CheckHandshake();
+            FlushCiphertext(); // handshake messages, alerts, session tickets
+            if (_inbound == Inbound.Handshaking && Engine.Handshake.IsCompletedSuccessfully) OnHandshakeCompleted();
             var result = _decrypt.Result;
-            if (!result.Plaintext.IsEmpty)
+            if (!result.Plaintext.IsEmpty && _inbound < Inbound.Done)
             {
                 if (IsAvailable(_stage._plainOut)) Push(_stage._plainOut, result.Plaintext);
                 else _plainPending = result.Plaintext;
             }
-            if (result.Closed)
+            if (result.PeerClose != TlsPeerClose.None)
             {
-                _peerClosed = true;
-                CompletePlainOutIfDrained();
-                PullCipherIfRoom();
+                EnterInbound(Inbound.PeerClosed);
+                Observer?.OnPeerClosed(result.PeerClose);
                 return;
             }
             TryDecrypt();
         }
 
-        private void CompletePlainOutIfDrained()
+        private void OnHandshakeSettled()
         {
-            if (_plainPending.IsEmpty && !IsClosed(_stage._plainOut)) Complete(_stage._plainOut);
+            if (_failure is not null || _inbound != Inbound.Handshaking || _decrypt.InFlight) return; // a running step reports it
+            if (Engine.Handshake.IsFaulted)
+            {
+                Fail(Engine.Handshake.Exception!.GetBaseException());
+                return;
+            }
+            FlushCiphertext();
+            if (Engine.Handshake.IsCompletedSuccessfully) OnHandshakeCompleted();
+            TryDecrypt();
         }
 
         // ---- encrypt ------------------------------------------------------------------------------------------
 
+        private void OnPlainPush()
+        {
+            var plaintext = Grab(_stage._plainIn);
+            _plainBatch = _plainBatch.IsEmpty ? plaintext : _plainBatch.Concat(plaintext);
+            TryEncrypt();
+        }
+
         private void TryEncrypt()
         {
-            if (_encryptRunning || _failed) return;
-            if (!_handshakeDone)
-            {
-                if (_plainInEnded && !_shutdownDone) FinishOutput(); // nothing was said over TLS: just close
-                return;
-            }
+            if (_encrypt.InFlight || _outbound is not (Outbound.Open or Outbound.ShuttingDown)) return;
             if (_cipherPending.IsEmpty)
             {
                 if (!_plainBatch.IsEmpty)
@@ -335,10 +418,8 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
                     _encrypt.Shutdown = false;
                     Run(_encrypt, batch.Count);
                 }
-                else if (_plainInEnded && !_shutdownStarted)
+                else if (_outbound == Outbound.ShuttingDown)
                 {
-                    // RFC 8446 §6.1: close_notify before closing the write side.
-                    _shutdownStarted = true;
                     _encrypt.Shutdown = true;
                     Run(_encrypt, 0);
                     return;
@@ -349,28 +430,25 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
 
         private void PullPlainIfRoom()
         {
-            if (!_handshakeDone || IsClosed(_stage._plainIn) || HasBeenPulled(_stage._plainIn) || _failed) return;
+            if (_outbound != Outbound.Open || IsClosed(_stage._plainIn) || HasBeenPulled(_stage._plainIn)) return;
             if (_plainBatch.Count >= _settings.MaxBatchBytes) return;
             Pull(_stage._plainIn);
         }
 
         private void OnEncrypted()
         {
-            _encryptRunning = false;
             if (_encrypt.Error is { } error)
             {
-                Fail(Describe(error));
+                Fail(error);
                 return;
             }
-            if (_encrypt.Shutdown) _shutdownDone = true;
+            if (_encrypt.Shutdown)
+            {
+                EnterOutbound(Outbound.Done);
+                return;
+            }
             FlushCiphertext();
             TryEncrypt();
-        }
-
-        private void FinishOutput()
-        {
-            _shutdownDone = true;
-            FlushCiphertext();
         }
 
         private void FlushCiphertext()
@@ -383,10 +461,10 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
                 Push(_stage._cipherOut, _cipherPending);
                 _cipherPending = ByteString.Empty;
             }
-            if (_cipherPending.IsEmpty && _shutdownDone && !IsClosed(_stage._cipherOut)) Complete(_stage._cipherOut);
+            if (_cipherPending.IsEmpty && _outbound == Outbound.Done) Complete(_stage._cipherOut);
         }
 
-        // ---- steps, handshake, failure ------------------------------------------------------------------------
+        // ---- steps --------------------------------------------------------------------------------------------
 
         /// <summary>The first <paramref name="count"/> bytes accumulated; the rest stays for the next step.</summary>
         private static ByteString Take(ref ByteString accumulated, int count)
@@ -403,8 +481,7 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
 
         private void Run(Step step, int bytes)
         {
-            if (step is DecryptStep) _decryptRunning = true;
-            else _encryptRunning = true;
+            step.InFlight = true;
             var dispatcher = _stage.Context.OffloadDispatcher;
             bool offload = dispatcher is not null
                 && (_settings.Mode == TlsMode.Offload || bytes >= _settings.OffloadMinBytes);
@@ -421,63 +498,10 @@ internal sealed class TlsStage(TlsServerContext context, ITlsObserver? observer)
 
         private void OnStepDone(Step step)
         {
-            if (step is DecryptStep) OnDecrypted();
+            step.InFlight = false;
+            if (_failure is not null) return; // the stage is only sending its alert now
+            if (step == _decrypt) OnDecrypted();
             else OnEncrypted();
         }
-
-        private void OnHandshakeSettled()
-        {
-            if (_handshakeDone || _failed) return;
-            if (Engine.Handshake.IsFaulted && !_decryptRunning)
-            {
-                Fail(Describe(Engine.Handshake.Exception!.GetBaseException()));
-                return;
-            }
-            if (_decryptRunning) return; // the running step reports it
-            FlushCiphertext();
-            CheckHandshake();
-            TryDecrypt();
-        }
-
-        private void CheckHandshake()
-        {
-            if (_handshakeDone || !Engine.Handshake.IsCompletedSuccessfully) return;
-            _handshakeDone = true;
-            CancelTimer(HandshakeTimer);
-            var established = Engine.Describe(Stopwatch.GetElapsedTime(_started));
-            _outcome.TrySetResult(established);
-            Observer?.OnHandshake(established);
-            TryEncrypt();
-        }
-
-        /// <summary>
-        /// Bad input or a timeout: record why, send whatever alert the session produced, close. The connection's
-        /// actor logs the outcome once; nothing is thrown at the layers above.
-        /// </summary>
-        private void Fail(string reason)
-        {
-            if (_failed) return;
-            _failed = true;
-            if (_handshakeDone)
-            {
-                if (_error.TrySetResult(reason)) Observer?.OnSessionError(reason);
-            }
-            else
-            {
-                var failed = new TlsFailed("handshake failed: " + reason);
-                if (_outcome.TrySetResult(failed)) Observer?.OnHandshake(failed);
-            }
-            _shutdownDone = true;
-            FlushCiphertext();
-            CompleteStage();
-        }
-
-        private static string Describe(Exception error) => error switch
-        {
-            AuthenticationException e => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message,
-            IOException e => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message,
-            ObjectDisposedException => "session disposed",
-            _ => error.GetType().Name + ": " + error.Message,
-        };
     }
 }

@@ -16,11 +16,16 @@ namespace ActorWss.Transport;
 /// <para>
 /// Closing, as with half-close in Akka.IO: when the input completes, pending bytes are sent and a FIN follows, and
 /// reading goes on until the peer closes; when both directions are done the socket is closed. A failed input
-/// aborts the connection with a reset.
+/// aborts the connection with a reset. Once nobody above reads any more (the connection is ending), a send that waits
+/// for a peer that does not read gets <see cref="PendingSendLinger"/>, and the connection is then reset: a peer that
+/// never reads cannot hold a closing connection open.
 /// </para>
 /// </summary>
 internal sealed class SocketConnectionStage(Socket socket, int receiveBufferBytes) : GraphStage<FlowShape<ByteString, ByteString>>
 {
+    /// <summary>How long a send may wait for a peer that does not read, once the connection is ending.</summary>
+    public static readonly TimeSpan PendingSendLinger = TimeSpan.FromSeconds(5);
+
     private readonly Inlet<ByteString> _in = new("socket.send");
     private readonly Outlet<ByteString> _out = new("socket.receive");
 
@@ -34,8 +39,9 @@ internal sealed class SocketConnectionStage(Socket socket, int receiveBufferByte
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private sealed class Logic : GraphStageLogic
+    private sealed class Logic : TimerGraphStageLogic
     {
+        private const string LingerTimer = "linger";
         private readonly SocketConnectionStage _stage;
         private readonly Socket _socket;
         private readonly byte[] _receiveBuffer;
@@ -63,6 +69,7 @@ internal sealed class SocketConnectionStage(Socket socket, int receiveBufferByte
             {
                 // Nobody reads any more: close once our own bytes are out.
                 if (IsClosed(stage._in) && !_sending) Close();
+                else LingerIfStuck();
             });
             SetHandler(stage._in, onPush: () => Send(Grab(stage._in)), onUpstreamFinish: () =>
             {
@@ -144,11 +151,13 @@ internal sealed class SocketConnectionStage(Socket socket, int receiveBufferByte
             _sending = true;
             _pendingSend = send;
             send.GetAwaiter().UnsafeOnCompleted(_sendContinuation);
+            LingerIfStuck();
         }
 
         private void OnSent((int Bytes, SocketError Error) result)
         {
             _sending = false;
+            CancelTimer(LingerTimer);
             if (_closed) return;
             if (result.Error != SocketError.Success)
             {
@@ -160,6 +169,17 @@ internal sealed class SocketConnectionStage(Socket socket, int receiveBufferByte
         }
 
         // ---- closing ------------------------------------------------------------------------------------------
+
+        /// <summary>The connection is ending (nobody reads) and a send waits for the peer: it gets a deadline.</summary>
+        private void LingerIfStuck()
+        {
+            if (_sending && IsClosed(_stage._out) && !IsTimerActive(LingerTimer)) ScheduleOnce(LingerTimer, PendingSendLinger);
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            if (_sending && !_closed) Abort(new IOException($"the peer read nothing for {PendingSendLinger.TotalSeconds:0} s after the connection was done"));
+        }
 
         /// <summary>Everything is sent: FIN, and keep reading until the peer closes (unless it already did, or nobody reads).</summary>
         private void FinishOutput()

@@ -51,12 +51,15 @@ internal sealed class CloseHandshake
 
     private bool _closeReceived;
 
+    /// <summary>The peer started the closing: its Close came first, or it dropped the connection before any Close.</summary>
+    private bool _byPeer;
+
     public bool IsOpen => Phase == ClosePhase.Open;
 
     /// <summary>Data frames may still be sent: this side has not sent its Close (§5.5.1).</summary>
     public bool CanSendData => Phase is ClosePhase.Open or ClosePhase.Answering;
 
-    public WebSocketCloseInfo Info => new(SentCode, ReceivedCode, Reason, SentCode is not null && _closeReceived);
+    public WebSocketCloseInfo Info => new(SentCode, ReceivedCode, Reason, SentCode is not null && _closeReceived, _byPeer);
 
     /// <summary>Open → Closing (§7.1.2): queue our Close and wait for the peer's. False when closing has begun already.</summary>
     public bool BeginClose(ushort code, string reason)
@@ -87,6 +90,7 @@ internal sealed class CloseHandshake
         ReceivedCode = code ?? CloseStatus.NoStatusReceived;
         if (Phase == ClosePhase.Open)
         {
+            _byPeer = true;
             if (violation is null && IsNormal(code))
             {
                 Phase = ClosePhase.Answering;
@@ -111,6 +115,7 @@ internal sealed class CloseHandshake
     /// <summary>TCP ended, or failed with <paramref name="reason"/>, whatever the phase (§7.1.5: without a Close that is 1006).</summary>
     public void PeerGone(string? reason = null)
     {
+        if (ReceivedCode is null && SentCode is null) _byPeer = true;
         ReceivedCode ??= CloseStatus.Abnormal;
         Reason ??= reason;
         Phase = ClosePhase.Closed;

@@ -42,4 +42,11 @@ internal sealed class FrameError(string reason) : FrameEvent(ByteString.Empty, t
 }
 
 /// <summary>A frame to send: servers never mask (§5.1).</summary>
-internal readonly record struct OutboundFrame(Opcode Opcode, ByteString Payload, bool Fin = true);
+internal readonly record struct OutboundFrame(Opcode Opcode, ByteString Payload, bool Fin = true)
+{
+    /// <summary>The whole message this frame carries, when it is one: its rendering is shared by every connection it goes to.</summary>
+    public Message? Message { get; init; }
+
+    public static OutboundFrame Of(Message message) =>
+        new(message.IsText ? Opcode.Text : Opcode.Binary, message.Payload) { Message = message };
+}

@@ -14,7 +14,9 @@ internal static class FrameRenderer
     /// </summary>
     public const int CopyThreshold = 512;
 
-    public static ByteString Render(in OutboundFrame frame)
+    public static ByteString Render(in OutboundFrame frame) => frame.Message is { } message ? message.Frame : RenderNew(frame);
+
+    internal static ByteString RenderNew(in OutboundFrame frame)
     {
         int payloadLength = frame.Payload.Count;
         int headerLength = HeaderLength(payloadLength);

@@ -38,5 +38,22 @@ public sealed class Message
 
     public string GetText() => Payload.ToString(Encoding.UTF8);
 
+    private ByteString? _frame;
+
+    /// <summary>
+    /// This message as one unmasked frame (§5.2), rendered on first use and then shared: a message published to many
+    /// connections is framed once (the frames are the same bytes; over TLS each connection still encrypts its own).
+    /// </summary>
+    internal ByteString Frame
+    {
+        get
+        {
+            var frame = Volatile.Read(ref _frame);
+            if (frame is not null) return frame;
+            frame = FrameRenderer.RenderNew(new OutboundFrame(IsText ? Opcode.Text : Opcode.Binary, Payload));
+            return Interlocked.CompareExchange(ref _frame, frame, null) ?? frame;
+        }
+    }
+
     public override string ToString() => $"{Type}Message({Payload.Count} bytes)";
 }

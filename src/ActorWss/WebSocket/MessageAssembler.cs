@@ -19,8 +19,15 @@ internal enum AppendOutcome
 /// it alone. Lengths are checked by subtracting from the limit, never by adding to the running length, so no
 /// declared length (up to 2^63-1, §5.2) can overflow the check; and no byte past the limit is ever kept.
 /// </summary>
-internal sealed class MessageAssembler(long maxMessageSize)
+internal sealed class MessageAssembler(Func<long> maxMessageSize)
 {
+    public MessageAssembler(long maxMessageSize) : this(() => maxMessageSize)
+    {
+    }
+
+    /// <summary>The size limit of a message, in bytes.</summary>
+    public long Limit => maxMessageSize();
+
     private readonly List<ByteString> _parts = new(4);
     private Utf8Validator _utf8;
 
@@ -40,7 +47,7 @@ internal sealed class MessageAssembler(long maxMessageSize)
     public bool WouldExceedLimit(Opcode opcode, long frameLength)
     {
         long used = opcode == Opcode.Continuation && InMessage ? Length : 0;
-        return frameLength < 0 || frameLength > maxMessageSize - used; // used <= maxMessageSize: no overflow
+        return frameLength < 0 || frameLength > Limit - used; // used <= Limit: no overflow
     }
 
     public void Start(MessageType type)
@@ -53,7 +60,7 @@ internal sealed class MessageAssembler(long maxMessageSize)
     public AppendOutcome Append(ByteString data)
     {
         if (data.IsEmpty) return AppendOutcome.Appended;
-        if (data.Count > maxMessageSize - Length) return AppendOutcome.TooBig;
+        if (data.Count > Limit - Length) return AppendOutcome.TooBig;
         Length += data.Count;
         // §8.1: fail at the first invalid byte, not at the end of the message.
         if (Type == MessageType.Text && !_utf8.Feed(data.AsContiguousSpan())) return AppendOutcome.InvalidUtf8;

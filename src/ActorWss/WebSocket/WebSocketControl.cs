@@ -5,7 +5,12 @@ namespace ActorWss.WebSocket;
 /// <param name="ReceivedCode">The peer's status code; 1005 for a Close without one, 1006 when the connection ended without a Close.</param>
 /// <param name="Reason">Why this server closed, when it did (protocol violation, shutdown, timeout).</param>
 /// <param name="Clean">Both Close frames were exchanged (§7.1.4).</param>
-internal sealed record WebSocketCloseInfo(ushort? SentCode, ushort? ReceivedCode, string? Reason, bool Clean);
+/// <param name="ByPeer">The peer started the closing (its Close frame came first, or it dropped the connection).</param>
+internal sealed record WebSocketCloseInfo(ushort? SentCode, ushort? ReceivedCode, string? Reason, bool Clean, bool ByPeer = false)
+{
+    /// <summary>The status of the side that closed first (1006: the connection ended without a Close frame).</summary>
+    public ushort InitiatorCode => ByPeer ? ReceivedCode ?? CloseStatus.Abnormal : SentCode ?? ReceivedCode ?? CloseStatus.Abnormal;
+}
 
 /// <summary>
 /// The materialized handle of a connection's protocol layer: asks it to close (e.g. 1001 at shutdown) and tells
@@ -19,6 +24,9 @@ internal sealed class WebSocketControl
     private (ushort Code, string Reason)? _requestedEarly;
 
     public Task<WebSocketCloseInfo> Closed => _closed.Task;
+
+    /// <summary>The route's limit on a message's size, set before the 101; null: the listener's <c>max-message-size</c>.</summary>
+    public long? MaxMessageSize { get; set; }
 
     /// <summary>Starts the closing handshake (§7.1.2) with this code; ignored once closing has begun.</summary>
     public void Close(ushort code, string reason)

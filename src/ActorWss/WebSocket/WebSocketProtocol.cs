@@ -24,12 +24,13 @@ namespace ActorWss.WebSocket;
 /// </summary>
 internal static class WebSocketProtocol
 {
+    /// <param name="control">The connection's handle (the pipeline shares it with other layers); null: a new one.</param>
     public static BidiFlow<FrameEvent, Message, Message, OutboundFrame, WebSocketControl> Create(WebSocketSettings settings,
-        IWebSocketObserver? observer = null) =>
-        BidiFlow.FromGraph(new WebSocketProtocolStage(settings, observer));
+        IWebSocketObserver? observer = null, WebSocketControl? control = null) =>
+        BidiFlow.FromGraph(new WebSocketProtocolStage(settings, observer, control));
 }
 
-internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSocketObserver? observer)
+internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSocketObserver? observer, WebSocketControl? control)
     : GraphStageWithMaterializedValue<BidiShape<FrameEvent, Message, Message, OutboundFrame>, WebSocketControl>
 {
     private readonly Inlet<FrameEvent> _netIn = new("ws-protocol.net-in");
@@ -47,8 +48,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
 
     public override ILogicAndMaterializedValue<WebSocketControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var control = new WebSocketControl();
-        return new LogicAndMaterializedValue<WebSocketControl>(new Logic(this, control), control);
+        var handle = control ?? new WebSocketControl();
+        return new LogicAndMaterializedValue<WebSocketControl>(new Logic(this, handle), handle);
     }
 
     private sealed class Logic : TimerGraphStageLogic
@@ -87,7 +88,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             _settings = stage.Settings;
             _observer = stage.Observer;
             _control = control;
-            _message = new MessageAssembler(_settings.MaxMessageSize);
+            // The route's limit is set on the control before the 101, after this stage is built: read it per message.
+            _message = new MessageAssembler(() => _control.MaxMessageSize ?? _settings.MaxMessageSize);
 
             SetHandler(stage._netIn, onPush: () =>
             {
@@ -125,7 +127,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 var message = Grab(stage._appIn);
                 if (!_close.CanSendData) return; // §5.5.1: no data frames after a Close
                 _observer?.OnMessageSent(message.Type, message.Payload.Count);
-                _pendingAppFrame = new OutboundFrame(message.IsText ? Opcode.Text : Opcode.Binary, message.Payload);
+                _pendingAppFrame = OutboundFrame.Of(message);
                 FlushOutbound();
             }, onUpstreamFinish: () =>
             {
@@ -223,7 +225,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 return (CloseStatus.ProtocolError, "new data frame before the fragmented message ended");
             // §7.4.1 (1009): refuse before reading the payload.
             if (_message.WouldExceedLimit(header.Opcode, header.Length))
-                return (CloseStatus.MessageTooBig, $"message larger than {_settings.MaxMessageSize} bytes");
+                return (CloseStatus.MessageTooBig, $"message larger than {_message.Limit} bytes");
             return null;
         }
 
@@ -234,7 +236,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             switch (_message.Append(data))
             {
                 case AppendOutcome.TooBig:
-                    FailConnection(CloseStatus.MessageTooBig, $"message larger than {_settings.MaxMessageSize} bytes");
+                    FailConnection(CloseStatus.MessageTooBig, $"message larger than {_message.Limit} bytes");
                     return false;
                 case AppendOutcome.InvalidUtf8:
                     FailConnection(CloseStatus.InvalidPayload, "text message is not valid UTF-8");
@@ -318,6 +320,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
 
         private void OnPeerGone()
         {
+            // The peer sent its Close, then its FIN (a half-close): it still reads. The handler finishes, then our Close.
+            if (_close.Phase == ClosePhase.Answering) return;
             // TCP closed: without a Close frame that is an abnormal closure (§7.1.5: 1006).
             _close.PeerGone();
             if (!HasOutbound())

@@ -82,7 +82,7 @@ internal sealed class HandshakeFuzzer(int seed)
         ("an unknown extra field", "x-extra", 0, r => r.Fields.Add(("X-Extra", "whatever"))),
         ("the allowed Origin", "origin", 0, r => r.Set("Origin", AllowedOrigin)),
         ("Content-Length: 0", "length", 0, r => r.Set("Content-Length", "0")),
-        ("a query in the target", "target", 0, r => r.Target = "/chat?room=1"),
+        ("a query in the target", "target", 0, r => r.Target = "/?room=1"),
         ("HTTP/1.2", "version", 0, r => r.Version = "HTTP/1.2"),
         ("a subprotocol offered", "protocol", 0, r => r.Fields.Add(("Sec-WebSocket-Protocol", "chat"))),
     ];
