@@ -43,7 +43,8 @@ COPY config/ config/
 # Inside a container the listeners must bind every interface to be reachable through published ports.
 ENV ACTORWSS_HOST=0.0.0.0
 # No certs/ in the image: with the shipped config the server generates a certificate, and where it cannot write
-# one (this folder is root's, or a read-only mount) it serves one from memory.
+# one (this folder is root's, or a read-only mount) or cannot read the development key it finds (written by
+# `dotnet run` on the host, readable by its owner only) it serves one from memory, and says so once.
 USER 10001:10001
 EXPOSE 9090 9443
 # The check reads the same config and environment as the server; ports changed with --set are not seen by it

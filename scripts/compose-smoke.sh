@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end check of the container setup: build the images, start the server with docker compose, echo over ws://
-# and wss:// from this host, read /metrics, run the load generator briefly. Always tears the stack down; every step
-# has a time limit; exits non-zero naming the step that failed.
+# End-to-end check of the container setup, in the README's order: `dotnet run` first (its development key readable by
+# its owner only), then build the images, start the server with docker compose (it must serve wss:// from memory when
+# the container's user cannot read that key, and say so once), echo over ws:// and wss:// from this host, read
+# /metrics, run the load generator briefly, and check that a configuration the server cannot serve exits 2 once
+# without a restart. Always tears the stack down; every step has a time limit; exits non-zero naming the failed step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,16 +58,29 @@ for port in 9090 9443; do
 done
 echo "free"
 
-step "certificate folder"
-# The container user must be able to read a host key; a key only its owner can read would stop the server.
-if [ -z "${ACTORWSS_CERTS_DIR:-}" ] && [ -e certs/dev-key.pem ] \
-   && ! setpriv --reuid "$container_uid" --regid "$container_uid" --clear-groups test -r certs/dev-key.pem; then
-  export ACTORWSS_CERTS_DIR="$work/certs"
-  mkdir -m 755 "$ACTORWSS_CERTS_DIR"
-  echo "certs/dev-key.pem is not readable by uid $container_uid: mounting an empty folder instead (the server then"
-  echo "serves an in-memory development certificate); to use yours: chown $container_uid certs/dev-key.pem"
-else
-  echo "mounting ${ACTORWSS_CERTS_DIR:-./certs}"
+step "the README's order: dotnet run first, then docker compose up"
+# `dotnet run` writes certs/dev-cert.pem and certs/dev-key.pem (the key readable by its owner only); the container then
+# mounts certs/ read-only and runs as uid $container_uid. Run the server as the README does, unless it has been already.
+if [ ! -e certs/dev-cert.pem ]; then
+  echo "no certs/dev-cert.pem yet: running the server once, as 'dotnet run' in the README"
+  log="$work/dotnet-run.log"
+  dotnet run -c Release --project src/ActorWss.Server -- --set actorwss.listeners.ws.port=0 --set actorwss.listeners.wss.port=0 \
+    >"$log" 2>&1 &
+  run_pid=$!
+  for _ in $(seq 1 180); do
+    grep -q 'Listening on wss://' "$log" && break
+    kill -0 "$run_pid" 2>/dev/null || { cat "$log"; fail "dotnet run exited before listening"; }
+    sleep 1
+  done
+  kill -TERM "$run_pid" 2>/dev/null || true
+  wait "$run_pid" 2>/dev/null || true
+  [ -e certs/dev-cert.pem ] || { cat "$log"; fail "dotnet run wrote no certs/dev-cert.pem"; }
+fi
+ls -l certs/dev-cert.pem certs/dev-key.pem
+expect_fallback=no
+if ! setpriv --reuid "$container_uid" --regid "$container_uid" --clear-groups test -r certs/dev-key.pem; then
+  expect_fallback=yes
+  echo "certs/dev-key.pem is not readable by uid $container_uid: the container must serve a certificate from memory, and say so once"
 fi
 
 step "docker compose build (server and bench images)"
@@ -88,7 +103,14 @@ while true; do
   sleep 2
 done
 echo "healthy after $((healthy_within - deadline + SECONDS)) s ($state)"
-timeout 20 docker compose logs --no-color actorwss | grep -Ei 'listening|certificate' || true
+timeout 20 docker compose logs --no-color actorwss >"$work/server.log" 2>&1
+grep -Ei 'listening|certificate' "$work/server.log" | cut -c1-300 || true
+fallbacks=$(grep -c 'is not readable by this process' "$work/server.log" || true)
+if [ "$expect_fallback" = yes ]; then
+  [ "$fallbacks" -eq 1 ] || fail "expected the in-memory fallback to be logged once, found $fallbacks times"
+else
+  [ "$fallbacks" -eq 0 ] || fail "the key is readable by uid $container_uid, yet the server fell back to memory"
+fi
 
 step "python3 websockets (Debian python3-websockets)"
 if ! /usr/bin/python3 -c 'import websockets' 2>/dev/null; then
@@ -137,3 +159,17 @@ step "bench profile: load over ws:// and wss:// for 3 s each"
 timeout 180 docker compose --profile bench run --rm -T bench -d 3s --warmup 1s >"$work/bench.txt" 2>&1 \
   || { cat "$work/bench.txt"; fail "the load generator failed"; }
 cat "$work/bench.txt"
+
+step "a configuration the server cannot serve: exit 2, reported once, no restart"
+ACTORWSS_TLS_MODE=sideways timeout 120 docker compose up -d actorwss
+bad=$(timeout 20 docker compose ps -q actorwss)
+for _ in $(seq 1 60); do
+  [ "$(timeout 20 docker inspect --format '{{.State.Status}}' "$bad")" = exited ] && break
+  sleep 1
+done
+sleep 3 # would a restart policy bring it back?
+read -r status code restarts < <(timeout 20 docker inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}' "$bad")
+timeout 20 docker compose logs --no-color actorwss >"$work/bad.log" 2>&1
+cat "$work/bad.log"
+[ "$status $code $restarts" = "exited 2 0" ] || fail "expected exited with code 2 and no restart, got: $status, code $code, $restarts restarts"
+[ "$(grep -c 'invalid configuration: actorwss.tls.mode:' "$work/bad.log")" -eq 1 ] || fail "expected the error once in the log"

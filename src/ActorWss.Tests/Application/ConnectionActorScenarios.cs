@@ -45,7 +45,9 @@ public abstract class ConnectionActorScenarios(ITestOutputHelper output, ServerM
     [Fact]
     public async Task Each_connection_gets_its_own_actor_that_sees_connected_its_messages_and_closed_in_order()
     {
-        var server = await StartCountingServerAsync();
+        // The close timeout is longer than the test waits: the peers' Closes must be answered once the actor has
+        // handled their last messages, not when the timeout gives up on it.
+        var server = await StartCountingServerAsync("actorwss.websocket.close-timeout=10m");
         using var a = await ConnectClientAsync(At(server, "/count?tag=a"));
         using var b = await ConnectClientAsync(At(server, "/count?tag=b"));
 
@@ -56,8 +58,8 @@ public abstract class ConnectionActorScenarios(ITestOutputHelper output, ServerM
         }
         Assert.Equal(["1:x", "2:y", "3:z"], [await a.ReceiveTextAsync(), await a.ReceiveTextAsync(), await a.ReceiveTextAsync()]);
         Assert.Equal(["1:xx", "2:yy", "3:zz"], [await b.ReceiveTextAsync(), await b.ReceiveTextAsync(), await b.ReceiveTextAsync()]);
-        await a.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-        await b.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "going", CancellationToken.None);
+        await a.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None).WaitAsync(Timeout);
+        await b.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "going", CancellationToken.None).WaitAsync(Timeout);
 
         var events = ReceiveN(2 + 6 + 2, Timeout).Cast<Event>().ToList();
         var byConnection = events.GroupBy(e => e.Connection).ToDictionary(g => g.Key, g => g.ToList());

@@ -382,6 +382,35 @@ public class HttpRequestParserTests
         Assert.NotNull(parser.Error);
     }
 
+    // ---- Control characters and framing (RFC 9112 §3.2, §6.3; RFC 9110 §5.5) ----
+
+    [Theory]
+    [InlineData("GET /\u001b[31m HTTP/1.1\r\nHost: h\r\n\r\n", "invalid request-target")]
+    [InlineData("GET /a\u007fb HTTP/1.1\r\nHost: h\r\n\r\n", "invalid request-target")]
+    [InlineData("GET /\u009b HTTP/1.1\r\nHost: h\r\n\r\n", "invalid request-target")]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nX-\u001b: v\r\n\r\n", "invalid field name 'X-\\x1B'")]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\u001b\r\n\r\n", "control character in the value of Host")]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "Content-Length values differ")]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1, 2\r\n\r\n", "Content-Length values differ")]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a number")]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n", "both Transfer-Encoding and Content-Length")]
+    public void Control_characters_and_undecidable_framing_are_malformed_with_an_escaped_reason(string head, string error)
+    {
+        var parser = ParseWhole(head);
+
+        Assert.Equal(ParseStatus.Malformed, parser.Status);
+        Assert.Equal(error, parser.Error);
+        Assert.DoesNotContain(parser.Error!, c => c < 0x20 || c is >= '\u007f' and <= '\u009f');
+    }
+
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 5\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: tab\there \u00e9\u0085\r\n\r\n")]
+    public void Repeated_equal_lengths_tabs_and_obs_text_are_accepted(string head)
+    {
+        Assert.Equal(ParseStatus.Complete, ParseWhole(head).Status);
+    }
+
     // ---- HttpRequest lookups ----
 
     private static HttpRequest Request(string target, params (string Name, string Value)[] headers) =>

@@ -42,7 +42,7 @@ public class SettingsParserTests
         Assert.Null(settings.WebSocket.KeepAliveInterval);
         Assert.Empty(settings.WebSocket.Subprotocols);
 
-        Assert.Equal(new TransportSettings(TransportKind.Auto, 64 * 1024, 8 * 1024), settings.Transport);
+        Assert.Equal(new TransportSettings(TransportKind.Auto, 64 * 1024, 8 * 1024, TimeSpan.FromSeconds(60)), settings.Transport);
         var echo = Assert.Single(settings.Routes);
         Assert.Equal(new RouteSettings("echo", "/", "echo", "none", null, null, 256, OverflowPolicy.Close1013), echo);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.DrainTimeout);

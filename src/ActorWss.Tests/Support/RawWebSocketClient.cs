@@ -80,6 +80,15 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
         _socket.Close();
     }
 
+    /// <summary>Half-closes: a TCP FIN (under any TLS, without close_notify), and the connection stays readable.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
+    /// <summary>
+    /// Makes the kernel buffer little of what the server sends (set before connecting counts most; after, it still
+    /// caps the window): a client that then stops reading blocks the server's sends quickly.
+    /// </summary>
+    public void ShrinkReceiveBuffer(int bytes = 4096) => _socket.ReceiveBufferSize = bytes;
+
     /// <summary>Connects and completes a valid opening handshake (asserting 101).</summary>
     public static async Task<RawWebSocketClient> OpenAsync(Uri url, string path = "/")
     {

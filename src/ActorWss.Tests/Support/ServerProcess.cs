@@ -36,14 +36,26 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static ServerProcess Start(params string[] arguments)
+    public static ServerProcess Start(params string[] arguments) => StartAs(null, arguments);
+
+    /// <summary>
+    /// The server as another user (<c>setpriv</c>, as root), e.g. the container's uid 10001: files only their owner
+    /// may read are then unreadable to it, as they are to a container reading a host mount.
+    /// </summary>
+    public static ServerProcess StartAs(int? uid, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(uid is null ? "dotnet" : "setpriv")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = RepositoryRoot,
         };
+        if (uid is { } id)
+        {
+            foreach (var argument in new[] { "--reuid", $"{id}", "--regid", $"{id}", "--clear-groups", "dotnet" }) start.ArgumentList.Add(argument);
+            start.Environment["HOME"] = Path.GetTempPath(); // the user has no home; .NET wants one for its caches
+            start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        }
         start.ArgumentList.Add(ServerDll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -55,6 +67,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         return server;
     }
+
+    /// <summary>The process id (for /proc and prlimit).</summary>
+    public int Id => _process.Id;
 
     public string Output
     {

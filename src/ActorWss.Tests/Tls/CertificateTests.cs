@@ -85,7 +85,7 @@ public sealed class CertificateTests(ITestOutputHelper output)
         var pfx = Path.Combine(_folder, "server.pfx");
         File.WriteAllBytes(pfx, original.Export(X509ContentType.Pkcs12, "s3cret"));
 
-        var error = Assert.Throws<InvalidOperationException>(() => CertificateLoader.Load(new CertificateSettings(pfx, null, "wrong")));
+        var error = Assert.Throws<InvalidConfigurationException>(() => CertificateLoader.Load(new CertificateSettings(pfx, null, "wrong")));
 
         Assert.Contains(pfx, error.Message);
     }

@@ -117,4 +117,11 @@ public sealed class TlsSettingsTests
         Assert.Equal(new CertificateReload(TimeSpan.FromSeconds(30)), Parse("actorwss.listeners.wss.enabled=on").Listeners.Single(l => l.Name == "wss").Tls!.Reload);
         Assert.Null(Parse("actorwss.listeners.wss.enabled=on", "actorwss.tls.reload=off").Listeners.Single(l => l.Name == "wss").Tls!.Reload);
     }
+
+    [Fact]
+    public void Sessions_release_their_idle_buffers_by_default_and_off_keeps_them()
+    {
+        Assert.True(Parse("actorwss.listeners.wss.enabled=on").Listeners.Single(l => l.Name == "wss").Tls!.ReleaseIdleBuffers);
+        Assert.False(Parse("actorwss.listeners.wss.enabled=on", "actorwss.tls.release-idle-buffers=off").Listeners.Single(l => l.Name == "wss").Tls!.ReleaseIdleBuffers);
+    }
 }

@@ -182,6 +182,89 @@ public sealed class ProtocolStageTests(ITestOutputHelper output) : Akka.TestKit.
     }
 
     [Fact]
+    public void The_handlers_last_message_is_sent_before_the_close_even_when_a_pong_took_the_networks_demand()
+    {
+        var p = Run();
+        p.NetOut.Request(1);
+        p.AppIn.ExpectRequest();                                 // the stage asked the handler for a message
+        p.NetIn.SendNext(Start(Opcode.Ping, "ping"));            // the pong takes the one frame the network asked for
+        Assert.Equal(Opcode.Pong, p.NetOut.ExpectNext().Opcode);
+
+        p.AppIn.SendNext(Message.Text("last words"));            // waits for the network
+        p.AppIn.SendComplete();                                  // the handler is done: the closing handshake begins
+        p.NetOut.Request(2);
+
+        var frame = p.NetOut.ExpectNext();
+        Assert.Equal((Opcode.Text, "last words"), (frame.Opcode, frame.Payload.ToString()));
+        Assert.Equal(Opcode.Close, p.NetOut.ExpectNext().Opcode);
+    }
+
+    [Fact]
+    public void A_close_request_lets_a_message_already_taken_from_the_handler_go_out_first()
+    {
+        var p = Run();
+        p.NetOut.Request(1);
+        p.AppIn.ExpectRequest();
+        p.NetIn.SendNext(Start(Opcode.Ping, "ping"));
+        Assert.Equal(Opcode.Pong, p.NetOut.ExpectNext().Opcode);
+        p.AppIn.SendNext(Message.Text("in flight"));
+
+        p.Control.Close(CloseStatus.GoingAway, "shutdown");
+        p.NetOut.Request(2);
+
+        Assert.Equal("in flight", p.NetOut.ExpectNext().Payload.ToString());
+        Assert.Equal(Opcode.Close, p.NetOut.ExpectNext().Opcode);
+    }
+
+    private static FrameStart CloseFrame(ushort code) =>
+        new(new FrameHeader(Opcode.Close, true, 0, true, 0, 2), ByteString.FromBytes([(byte)(code >> 8), (byte)code]), true);
+
+    [Fact]
+    public void The_peers_normal_close_is_answered_after_the_handler_has_finished_sending()
+    {
+        var p = Run();
+        p.AppOut.Request(1);
+        p.NetIn.SendNext(Start(Opcode.Text, "question"));
+        Assert.Equal("question", p.AppOut.ExpectNext().GetText());
+
+        p.NetIn.SendNext(CloseFrame(CloseStatus.Normal));
+        p.AppOut.ExpectComplete();                                // the handler gets no more messages
+        p.NetOut.Request(3);
+        p.NetOut.ExpectNoMsg(TimeSpan.FromMilliseconds(200));     // no Close while the handler may still answer
+        p.AppIn.SendNext(Message.Text("answer"));
+        p.AppIn.SendComplete();
+
+        Assert.Equal("answer", p.NetOut.ExpectNext().Payload.ToString());
+        Assert.Equal(new byte[] { 0x03, 0xE8 }, p.NetOut.ExpectNext().Payload.ToArray());
+        p.NetOut.ExpectComplete();
+    }
+
+    [Fact]
+    public void The_peers_close_with_an_error_code_is_answered_at_once()
+    {
+        var p = Run();
+        p.NetOut.Request(1);
+
+        p.NetIn.SendNext(CloseFrame(CloseStatus.ProtocolError));
+
+        Assert.Equal(new byte[] { 0x03, 0xEA }, p.NetOut.ExpectNext().Payload.ToArray());
+        p.AppIn.ExpectCancellation();
+    }
+
+    [Fact]
+    public void A_handler_that_never_finishes_delays_the_answer_to_the_peers_close_by_the_close_timeout_at_most()
+    {
+        var p = Run(WebSocketSettings.Default with { CloseTimeout = TimeSpan.FromMilliseconds(300) });
+        p.NetOut.Request(1);
+
+        p.NetIn.SendNext(CloseFrame(CloseStatus.GoingAway));
+
+        var close = p.NetOut.ExpectNext(TimeSpan.FromSeconds(5));
+        Assert.Equal(new byte[] { 0x03, 0xE9 }, close.Payload.ToArray());
+        p.AppIn.ExpectCancellation();
+    }
+
+    [Fact]
     public async Task The_connection_ending_without_a_close_frame_is_recorded_as_1006()
     {
         var p = Run();

@@ -53,7 +53,9 @@ internal static partial class ConfigLoader
     /// </summary>
     public static Config ParseOverrides(IEnumerable<string> overrides)
     {
-        var hocon = new StringBuilder();
+        // One config per override, the later in front: a later --set replaces an earlier one as HOCON says, even where
+        // Akka.NET's parser would keep both (a section, then a list at the same key, within one text).
+        var result = ConfigurationFactory.Empty;
         foreach (var item in overrides)
         {
             int eq = item.IndexOf('=');
@@ -64,10 +66,12 @@ internal static partial class ConfigLoader
             string rendered = value.StartsWith('[') || value.StartsWith('{') ? value : Quote(value);
             try { HoconSyntax.Validate($"{key} = {rendered}", "--set"); }
             catch (InvalidConfigurationException e) { throw new InvalidConfigurationException($"--set {item}: {e.Message[("--set:1: ".Length)..]}"); }
-            hocon.Append(key).Append(" = ").Append(rendered).Append('\n');
+            Config parsed;
+            try { parsed = ConfigurationFactory.ParseString($"{key} = {rendered}"); }
+            catch (Exception e) { throw new InvalidConfigurationException($"--set {item}: not valid HOCON: {e.Message}"); }
+            result = result.IsEmpty ? parsed : parsed.WithFallback(result);
         }
-        try { return ConfigurationFactory.ParseString(hocon.ToString()); }
-        catch (Exception e) { throw new InvalidConfigurationException($"--set: not valid HOCON: {e.Message}"); }
+        return result;
     }
 
     private static string Quote(string value) => JsonSerializer.Serialize(value);

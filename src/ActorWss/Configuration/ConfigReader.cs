@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Configuration;
+using static ActorWss.Configuration.HoconShapes;
 
 namespace ActorWss.Configuration;
 
@@ -19,8 +20,15 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
 
     public ConfigReader Section(string key)
     {
-        var fallbackSection = _fallback is not null && _fallback.Has(key) ? _fallback.Section(key) : null;
-        if (_config.HasPath(key)) return new ConfigReader(_config.GetConfig(key), Full(key), fallbackSection);
+        // A fallback that holds a value here (a listener's tls = off under tls { ... }) has no keys to fall back to.
+        var fallbackSection = _fallback is not null && _fallback.IsObject(key) ? _fallback.Section(key) : null;
+        if (_config.HasPath(key))
+        {
+            // Checked first: Akka.NET's GetConfig throws a NullReferenceException on a value or list merged over a section.
+            var value = _config.GetValue(key);
+            if (ShapeOf(value) != HoconShape.Section) throw Invalid(key, Describe(value), Expected(HoconShape.Section));
+            return new ConfigReader(_config.GetConfig(key), Full(key), fallbackSection);
+        }
         if (fallbackSection is not null) return new ConfigReader(ConfigurationFactory.Empty, Full(key), fallbackSection);
         throw Missing(key);
     }
@@ -28,12 +36,12 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
     public bool Has(string key) => _config.HasPath(key) || (_fallback?.Has(key) ?? false);
 
     public bool IsObject(string key) => _config.HasPath(key)
-        ? _config.GetValue(key).IsObject()
+        ? ShapeOf(_config.GetValue(key)) == HoconShape.Section
         : _fallback?.IsObject(key) ?? false;
 
     /// <summary>Is <paramref name="key"/> (here, or in the fallback when absent here) a list?</summary>
     public bool IsList(string key) => _config.HasPath(key)
-        ? _config.GetValue(key).IsArray()
+        ? ShapeOf(_config.GetValue(key)) == HoconShape.List
         : _fallback?.IsList(key) ?? false;
 
     /// <summary>Is <paramref name="key"/> the word <c>inherit</c>: take the value from the enclosing section's default?</summary>
@@ -91,13 +99,22 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
         return n;
     }
 
-    public TimeSpan GetDuration(string key)
+    /// <summary>
+    /// The longest duration a key takes unless it says otherwise. Akka.NET's scheduler refuses timers beyond
+    /// int.MaxValue milliseconds (about 24.8 days) when they are armed, long after the start; a day is far beyond
+    /// any timeout this server has, and a clear error at start beats a crash later.
+    /// </summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+
+    public TimeSpan GetDuration(string key, TimeSpan? max = null)
     {
         var value = Raw(key);
+        var limit = max ?? MaxDuration;
+        var allowed = $"a positive duration of at most {Format(limit)} (e.g. 500ms, 5s, 2m)";
         TimeSpan duration;
         try { duration = Holder(key).GetTimeSpan(key, allowInfinite: false); }
-        catch (Exception) { throw Invalid(key, value, "a duration (e.g. 500ms, 5s, 2m)"); }
-        if (duration <= TimeSpan.Zero) throw Invalid(key, value, "a positive duration (e.g. 500ms, 5s, 2m)");
+        catch (Exception) { throw Invalid(key, value, allowed); }
+        if (duration <= TimeSpan.Zero || duration > limit) throw Invalid(key, value, allowed);
         return duration;
     }
 
@@ -108,18 +125,28 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
         TimeSpan duration;
         try { duration = Holder(key).GetTimeSpan(key, allowInfinite: false); }
         catch (Exception) { throw Invalid(key, value, "a duration (e.g. 0s, 500ms, 30s)"); }
-        if (duration < TimeSpan.Zero) throw Invalid(key, value, "a duration of zero or more (e.g. 0s, 30s)");
+        if (duration < TimeSpan.Zero || duration > MaxDuration)
+            throw Invalid(key, value, $"a duration from 0s to {Format(MaxDuration)} (e.g. 0s, 30s)");
         return duration;
     }
 
     /// <summary>A duration, or null for "off".</summary>
-    public TimeSpan? GetOptionalDuration(string key)
+    public TimeSpan? GetOptionalDuration(string key, TimeSpan? max = null)
     {
         var value = Raw(key);
         if (value.ToLowerInvariant() is "off" or "none" or "infinite") return null;
-        try { return GetDuration(key); }
-        catch (InvalidConfigurationException) { throw Invalid(key, value, "off, or a positive duration (e.g. 30s)"); }
+        try { return GetDuration(key, max); }
+        catch (InvalidConfigurationException)
+        {
+            throw Invalid(key, value, $"off, or a positive duration of at most {Format(max ?? MaxDuration)} (e.g. 30s)");
+        }
     }
+
+    private static string Format(TimeSpan duration) =>
+        duration.TotalDays >= 1 && duration.TotalDays % 1 == 0 ? $"{duration.TotalDays}d"
+        : duration.TotalHours >= 1 && duration.TotalHours % 1 == 0 ? $"{duration.TotalHours}h"
+        : duration.TotalMinutes >= 1 && duration.TotalMinutes % 1 == 0 ? $"{duration.TotalMinutes}m"
+        : $"{duration.TotalSeconds}s";
 
     public T GetEnum<T>(string key, IReadOnlyDictionary<string, T> allowed)
     {
@@ -131,9 +158,16 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
     public IReadOnlyList<string> GetStringList(string key)
     {
         var holder = Holder(key);
+        var value = holder.GetValue(key);
+        // A single value is not a list of one: Akka.NET reads it as an empty list, which can mean "anything".
+        if (ShapeOf(value) != HoconShape.List) throw Invalid(key, Describe(value), "a list of strings, e.g. [\"a\", \"b\"]");
         try { return holder.GetStringList(key).Where(s => !string.IsNullOrWhiteSpace(s)).ToArray(); }
-        catch (Exception) { throw Invalid(key, Raw(key), "a list of strings, e.g. [\"a\", \"b\"]"); }
+        catch (Exception) { throw Invalid(key, "[...]", "a list of strings, e.g. [\"a\", \"b\"]"); }
     }
+
+    /// <summary>The full name of <paramref name="key"/> where it is set: here, or in the fallback that gave its value.</summary>
+    public string NameOf(string key) =>
+        _config.HasPath(key) || _fallback is null || !_fallback.Has(key) ? Full(key) : _fallback.NameOf(key);
 
     /// <summary>The configuration in the chain that holds <paramref name="key"/>.</summary>
     private Config Holder(string key) =>
@@ -147,7 +181,7 @@ internal sealed class ConfigReader(Config config, string path, ConfigReader? fal
             throw Missing(key);
         }
         var value = _config.GetValue(key);
-        if (value.IsObject() || value.IsArray()) throw Invalid(key, "{...}", "a single value");
+        if (ShapeOf(value) != HoconShape.Value) throw Invalid(key, Describe(value), Expected(HoconShape.Value));
         return value.GetString()?.Trim() ?? "";
     }
 

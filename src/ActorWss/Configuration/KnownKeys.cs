@@ -1,72 +1,91 @@
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
+using static ActorWss.Configuration.HoconShapes;
 
 namespace ActorWss.Configuration;
 
 /// <summary>
 /// Rejects keys under <c>actorwss</c> that the server does not read: a misspelt key would otherwise be ignored in
 /// silence and its default used. Listener sections are checked against <c>listener-defaults</c> (and their
-/// <c>tls { }</c> overrides against <c>tls</c>); the offload dispatcher section is Akka.NET's to check.
+/// <c>tls { }</c> overrides against <c>tls</c>); the offload dispatcher section is Akka.NET's to check. Every key's
+/// shape is checked against the reference too: a section given a value or a list, a list given a single value (which
+/// Akka.NET would read as an empty list: <c>allowed-origins = "https://a.example"</c> would allow every origin), or a
+/// value given a section or list is an error naming the key.
 /// </summary>
 internal static class KnownKeys
 {
-    public static void Check(Config merged, Config reference)
+    /// <summary>Checks the keys <paramref name="config"/> sets (before it is merged with the reference defaults).</summary>
+    public static void Check(Config config, Config reference)
     {
-        var actorwss = merged.GetConfig("actorwss");
-        var known = reference.GetConfig("actorwss");
-        CheckSection(actorwss, known, "actorwss", known);
+        if (config.IsEmpty || !config.HasPath("actorwss")) return;
+        var actorwss = config.GetValue("actorwss");
+        var known = reference.GetValue("actorwss").GetObject();
+        if (ShapeOf(actorwss) != HoconShape.Section) throw WrongShape("actorwss", HoconShape.Section, actorwss);
+        CheckSection(actorwss.GetObject(), known, "actorwss", known);
     }
 
-    private static void CheckSection(Config section, Config known, string path, Config root)
+    /// <summary>Keys that take a list or a single value (a comma-separated string from an environment variable, or inherit).</summary>
+    private static bool TakesValueOrList(string path, string key) =>
+        (path == "actorwss.cluster" && key is "seed-nodes" or "roles")
+        || (key == "subprotocols" && (path == "actorwss.route-defaults" || path.StartsWith("actorwss.routes.", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Walks the values themselves rather than <c>Config.GetConfig</c> sections: Akka.NET's section merge throws a
+    /// NullReferenceException when a section of the reference is given as a value or a list.
+    /// </summary>
+    private static void CheckSection(HoconObject section, HoconObject known, string path, HoconObject root)
     {
-        foreach (var key in Keys(section))
+        foreach (var (key, value) in section.Items)
         {
             var full = path + "." + key;
-            if (full is "actorwss.tls.offload-dispatcher" or "actorwss.transport.event-loop-dispatcher") continue;
-            if (full == "actorwss.routes")
+            var shape = ShapeOf(value);
+            if (full is "actorwss.tls.offload-dispatcher" or "actorwss.transport.event-loop-dispatcher")
             {
-                var routes = section.GetConfig(key);
-                foreach (var name in Keys(routes))
+                // Akka.NET's dispatcher settings: Akka checks what is inside; a section it must be.
+                if (shape != HoconShape.Section) throw WrongShape(full, HoconShape.Section, value);
+                continue;
+            }
+            if (full is "actorwss.routes" or "actorwss.listeners")
+            {
+                // Names are the user's; each entry takes the keys of the defaults.
+                var (defaults, example) = key == "routes" ? ("route-defaults", "path = ..., handler = ...") : ("listener-defaults", "port = ..., ...");
+                if (shape != HoconShape.Section) throw WrongShape(full, HoconShape.Section, value);
+                foreach (var (name, entry) in value.GetObject().Items)
                 {
-                    if (!routes.GetValue(name).IsObject())
-                        throw new InvalidConfigurationException($"{full}.{name}: expected an object {{ path = ..., handler = ... }}");
-                    CheckSection(routes.GetConfig(name), root.GetConfig("route-defaults"), $"{full}.{name}", root);
+                    if (ShapeOf(entry) != HoconShape.Section)
+                        throw new InvalidConfigurationException($"{full}.{name}: expected an object {{ {example} }}");
+                    CheckSection(entry.GetObject(), root.Items[defaults].GetObject(), $"{full}.{name}", root);
                 }
                 continue;
             }
-            if (full == "actorwss.listeners")
-            {
-                var listeners = section.GetConfig(key);
-                foreach (var name in Keys(listeners))
-                {
-                    if (!listeners.GetValue(name).IsObject())
-                        throw new InvalidConfigurationException($"{full}.{name}: expected an object {{ port = ..., ... }}");
-                    CheckSection(listeners.GetConfig(name), root.GetConfig("listener-defaults"), $"{full}.{name}", root);
-                }
-                continue;
-            }
-            if (key == "sni" && path.EndsWith("tls", StringComparison.Ordinal) && section.GetValue(key).IsObject())
+            if (key == "sni" && path.EndsWith("tls", StringComparison.Ordinal))
             {
                 // Host names are the user's; each entry has the keys of a certificate.
-                var sni = section.GetConfig(key);
-                foreach (var name in Keys(sni))
-                {
-                    var quoted = $"\"{name}\"";
-                    if (sni.GetValue(quoted).IsObject())
-                        CheckSection(sni.GetConfig(quoted), root.GetConfig("tls.certificate"), $"{full}.{quoted}", root);
-                }
+                if (shape != HoconShape.Section) throw WrongShape(full, HoconShape.Section, value);
+                var certificate = root.Items["tls"].GetObject().Items["certificate"].GetObject();
+                foreach (var (name, entry) in value.GetObject().Items)
+                    if (ShapeOf(entry) == HoconShape.Section) CheckSection(entry.GetObject(), certificate, $"{full}.\"{name}\"", root);
                 continue;
             }
-            if (!known.HasPath(key))
-                throw new InvalidConfigurationException($"{full}: unknown key{Suggestion(key, Keys(known))}");
-            bool isObject = section.GetValue(key).IsObject(), knownObject = known.GetValue(key).IsObject();
-            if (isObject && knownObject) CheckSection(section.GetConfig(key), known.GetConfig(key), full, root);
-            else if (isObject && key == "tls" && path.StartsWith("actorwss.listeners.", StringComparison.Ordinal))
-                CheckSection(section.GetConfig(key), root.GetConfig("tls"), full, root);
+            if (!known.Items.TryGetValue(key, out var knownValue))
+                throw new InvalidConfigurationException($"{full}: unknown key{Suggestion(key, known.Items.Keys)}");
+            if (key == "tls" && (path == "actorwss.listener-defaults" || path.StartsWith("actorwss.listeners.", StringComparison.Ordinal)))
+            {
+                // A listener's tls is on, off, or a section of actorwss.tls keys it overrides.
+                if (shape == HoconShape.List)
+                    throw new InvalidConfigurationException($"{full}: '[...]' is not valid; expected on, off, or a section of actorwss.tls keys");
+                if (shape == HoconShape.Section) CheckSection(value.GetObject(), root.Items["tls"].GetObject(), full, root);
+                continue;
+            }
+            var expected = ShapeOf(knownValue);
+            if (TakesValueOrList(path, key) && shape != HoconShape.Section) continue;
+            if (shape != expected) throw WrongShape(full, expected, value);
+            if (shape == HoconShape.Section) CheckSection(value.GetObject(), knownValue.GetObject(), full, root);
         }
     }
 
-    private static IEnumerable<string> Keys(Config config) =>
-        config.IsEmpty ? [] : config.Root.GetObject().Items.Keys.ToArray();
+    private static InvalidConfigurationException WrongShape(string key, HoconShape expected, HoconValue found) =>
+        new($"{key}: '{Describe(found)}' is not valid; expected {Expected(expected)}");
 
     private static string Suggestion(string key, IEnumerable<string> candidates)
     {

@@ -46,11 +46,14 @@ internal static class SettingsParser
         ["required"] = ClientCertificateMode.Required,
     };
 
+    /// <summary>A shutdown that waits longer than this is not a drain but a hang (the host's own stop timeout follows it).</summary>
+    public static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromHours(1);
+
     /// <summary>Reads <paramref name="config"/> (falling back to the reference defaults).</summary>
     public static ServerSettings Parse(Config config)
     {
+        KnownKeys.Check(config, Reference);
         var merged = config.WithFallback(Reference);
-        KnownKeys.Check(merged, Reference);
         var root = new ConfigReader(merged, "").Section("actorwss");
 
         var http = root.Section("http");
@@ -73,7 +76,8 @@ internal static class SettingsParser
         var transportSettings = new TransportSettings(
             Kind: transport.GetEnum("kind", TransportKinds),
             WriteCoalesceBytes: (int)transport.GetByteSize("write-coalesce-bytes", 1, 16 * 1024 * 1024),
-            ReceiveBufferBytes: (int)transport.GetByteSize("receive-buffer-bytes", 256, 16 * 1024 * 1024));
+            ReceiveBufferBytes: (int)transport.GetByteSize("receive-buffer-bytes", 256, 16 * 1024 * 1024),
+            SendTimeout: transport.GetOptionalDuration("send-timeout"));
 
         var listeners = new List<ListenerSettings>();
         var tlsSection = root.Section("tls");
@@ -112,7 +116,7 @@ internal static class SettingsParser
             Routes: RouteSettingsParser.ParseRoutes(root),
             Jwt: RouteSettingsParser.ParseJwt(root),
             Cluster: ClusterSettingsParser.Parse(root),
-            DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout"),
+            DrainTimeout: root.Section("shutdown").GetDuration("drain-timeout", MaxDrainTimeout),
             Drain: new DrainSettings(
                 BatchSize: root.Section("shutdown").GetInt("drain-batch-size", 1, 1_000_000),
                 Interval: root.Section("shutdown").GetNonNegativeDuration("drain-interval"),
@@ -142,13 +146,15 @@ internal static class SettingsParser
             OffloadDispatcher: dispatcher,
             OffloadMinBytes: (int)offload.GetByteSize("min-bytes", 1, 16 * 1024 * 1024),
             MaxBatchBytes: (int)tls.GetByteSize("max-batch-bytes", 1024, 16 * 1024 * 1024),
-            Certificate: new CertificateSettings(certificate.GetString("path"), keyPath, certificate.GetOptionalString("password")),
+            Certificate: new CertificateSettings(certificate.GetString("path"), keyPath, certificate.GetOptionalString("password"),
+                certificate.NameOf("path"), certificate.NameOf("key-path")),
             DevCertificate: tls.GetBoolean("dev-certificate"),
             HandshakeTimeout: tls.GetDuration("handshake-timeout"),
             ClientCertificates: tls.GetEnum("client-certificates", ClientCertificateModes),
             ClientCa: clientCa,
             Sni: ParseSni(tls),
-            Reload: tls.GetBoolean("reload") ? new CertificateReload(tls.GetDuration("reload-check-interval")) : null);
+            Reload: tls.GetBoolean("reload") ? new CertificateReload(tls.GetDuration("reload-check-interval")) : null,
+            ReleaseIdleBuffers: tls.GetBoolean("release-idle-buffers"));
     }
 
     /// <summary><c>sni { "host.name" { path = ..., key-path = ..., password = ... } }</c>.</summary>
@@ -169,7 +175,8 @@ internal static class SettingsParser
             var entry = sni.Section(key);
             string? Optional(string key) => entry.Has(key) ? entry.GetOptionalString(key) : null; // a PFX needs no key-path
             certificates.Add(new SniCertificate(name.ToLowerInvariant(),
-                new CertificateSettings(entry.GetString("path"), Optional("key-path"), Optional("password"))));
+                new CertificateSettings(entry.GetString("path"), Optional("key-path"), Optional("password"),
+                    entry.NameOf("path"), entry.NameOf("key-path"))));
         }
         return certificates;
     }

@@ -23,8 +23,20 @@ internal enum ClientCertificateMode
 /// <param name="Path">PEM certificate (chain) or .pfx/.p12 file.</param>
 /// <param name="KeyPath">PEM private key; null for PFX.</param>
 /// <param name="Password">For an encrypted key or PFX; null if none.</param>
-internal sealed record CertificateSettings(string Path, string? KeyPath, string? Password)
+/// <param name="PathKey">The configuration key that set <paramref name="Path"/>, for errors.</param>
+/// <param name="KeyPathKey">The configuration key that set <paramref name="KeyPath"/>, for errors.</param>
+internal sealed record CertificateSettings(string Path, string? KeyPath, string? Password,
+    string PathKey = "actorwss.tls.certificate.path", string KeyPathKey = "actorwss.tls.certificate.key-path")
 {
+    /// <summary>The same files (the key names only say where they were set, for errors).</summary>
+    public bool Equals(CertificateSettings? other) =>
+        other is not null && Path == other.Path && KeyPath == other.KeyPath && Password == other.Password;
+
+    public override int GetHashCode() => HashCode.Combine(Path, KeyPath, Password);
+
+    /// <summary>The configuration key of the password, beside <see cref="PathKey"/>.</summary>
+    public string PasswordKey => PathKey.EndsWith(".path", StringComparison.Ordinal) ? PathKey[..^".path".Length] + ".password" : "password";
+
     public bool IsPfx => Path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || Path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
 }
 
@@ -48,6 +60,7 @@ internal sealed record CertificateReload(TimeSpan CheckInterval);
 /// <param name="ClientCa">PEM bundle of the CAs client certificates must chain to; null: the system's trust store.</param>
 /// <param name="Sni">Certificates by server name; clients that name none of them get <paramref name="Certificate"/>.</param>
 /// <param name="Reload">Reload certificates when their files change; null: load them once.</param>
+/// <param name="ReleaseIdleBuffers">Sessions free their native record buffers between records (OpenSSL on Linux).</param>
 internal sealed record TlsSettings(
     TlsMode Mode,
     string OffloadDispatcher,
@@ -59,4 +72,5 @@ internal sealed record TlsSettings(
     ClientCertificateMode ClientCertificates,
     string? ClientCa,
     IReadOnlyList<SniCertificate>? Sni = null,
-    CertificateReload? Reload = null);
+    CertificateReload? Reload = null,
+    bool ReleaseIdleBuffers = true);

@@ -24,5 +24,5 @@ internal enum TransportKind
 internal sealed record TransportSettings(TransportKind Kind, int WriteCoalesceBytes, int ReceiveBufferBytes = 8 * 1024,
     TimeSpan? SendTimeout = null)
 {
-    public static TransportSettings Default { get; } = new(TransportKind.Auto, 64 * 1024);
+    public static TransportSettings Default { get; } = new(TransportKind.Auto, 64 * 1024, SendTimeout: TimeSpan.FromSeconds(60));
 }

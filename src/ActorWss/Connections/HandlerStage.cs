@@ -122,13 +122,12 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
                     break;
                 case InboundAck:
                     _awaitingAck = false;
-                    if (_mode == Mode.Actor) PullClient();
+                    if (_mode != Mode.Actor) break;
+                    if (IsClosed(_stage._in)) FinishHandler(); // the client's last message is handled
+                    else PullClient();
                     break;
                 case StartConnection start:
                     Start(start);
-                    break;
-                case AbortConnection:
-                    FailStage(new IOException("the connection's actor stopped before the connection ended"));
                     break;
                 default:
                     Log.Warning("connection {0}: ignoring a message of type {1} from {2}", _self.Path.Name,
@@ -303,7 +302,28 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
         /// <summary>The client sends no more (its Close, or the connection ended); the connection actor hears of it from its actor.</summary>
         private void OnClientDone()
         {
-            if (_toFlow is { IsClosed: false } toFlow) toFlow.Complete();
+            switch (_mode)
+            {
+                case Mode.Flow:
+                    if (_toFlow is { IsClosed: false } toFlow) toFlow.Complete(); // the flow's output decides the end
+                    break;
+                case Mode.Echo:
+                    FinishHandler();
+                    break;
+                case Mode.Actor when !_awaitingAck:
+                    FinishHandler();
+                    break;
+            }
+        }
+
+        /// <summary>
+        /// Echo, and an actor that has handled every client message: once what is queued is sent, the peer's Close is
+        /// answered (RFC 6455 §5.5.1) at once rather than at the close timeout. Later pushes are counted drops.
+        /// </summary>
+        private void FinishHandler()
+        {
+            _handlerFinished = true;
+            Deliver();
         }
 
         // ---- the flow handler ----------------------------------------------------------------------------------

@@ -18,12 +18,3 @@ internal sealed class InboundAck
 
 /// <summary>From the connection's supervising actor to its handler stage: the handshake is done, start serving.</summary>
 internal sealed record StartConnection(ConnectionInfo Info, IActorRef? App);
-
-/// <summary>
-/// From the connection's supervising actor to its handler stage: the actor is gone before the connection ended (it was
-/// stopped during the handshake, or failed); tear the stream down, which resets the socket.
-/// </summary>
-internal sealed class AbortConnection
-{
-    public static readonly AbortConnection Instance = new();
-}

@@ -54,6 +54,16 @@ public static class ActorWssApplication
         }
 
         if (commandLine.HealthCheck) return await HealthCheck.RunAsync(settings, TimeSpan.FromSeconds(5), commandLine.ReadyCheck ? "/readyz" : "/healthz");
+        try
+        {
+            // Before the host starts: a failed start would log the error with its stack trace twice before this message.
+            Tls.CertificateLoader.Verify(settings);
+        }
+        catch (InvalidConfigurationException e)
+        {
+            Console.Error.WriteLine($"actorwss: invalid configuration: {e.Message}");
+            return 2;
+        }
 
         var akkaLogLevel = (config.GetString("akka.loglevel", "INFO") ?? "INFO").ToUpperInvariant() switch
         {

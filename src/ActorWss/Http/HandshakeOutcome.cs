@@ -11,5 +11,16 @@ internal sealed record Upgraded(HttpRequest Request, string? Subprotocol, Routin
 /// <summary>An HTTP answer was sent (health, 4xx, 503) and the connection closed. <paramref name="Reason"/> names the case.</summary>
 internal sealed record Answered(int Status, string Reason, string? Detail, HttpRequest? Request) : HandshakeOutcome;
 
-/// <summary>No complete request arrived: timeout, or the peer closed first.</summary>
-internal sealed record Abandoned(string Reason) : HandshakeOutcome;
+/// <summary>No complete request arrived: <paramref name="Why"/> names the case for metrics, <paramref name="Reason"/> says it for logs.</summary>
+internal sealed record Abandoned(AbandonKind Why, string Reason) : HandshakeOutcome;
+
+/// <summary>Why no complete request arrived.</summary>
+internal enum AbandonKind
+{
+    /// <summary>The peer closed (or the connection was stopped) first.</summary>
+    Closed,
+    /// <summary>The request head did not arrive within the handshake timeout.</summary>
+    TimedOut,
+    /// <summary>The transport failed (a reset, a send timeout).</summary>
+    Failed,
+}

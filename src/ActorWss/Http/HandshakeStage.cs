@@ -114,7 +114,8 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         {
             _authentication?.Cancel();
             _authentication?.Dispose();
-            Settle(new Abandoned("connection closed before the handshake completed"));
+            _parser.Release();
+            Settle(new Abandoned(AbandonKind.Closed, "connection closed before the handshake completed"));
         }
 
         private void OnNetPush()
@@ -273,14 +274,14 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
             switch (_phase)
             {
                 case Phase.Reading:
-                    Settle(new Abandoned(_parser.Received == 0
+                    Settle(new Abandoned(AbandonKind.Closed, _parser.Received == 0
                         ? "closed without sending a request"
                         : "closed in the middle of the request head"));
                     CompleteStage();
                     break;
                 case Phase.Authenticating:
                     // The client closed before it was let in: nobody to answer (PostStop cancels the authenticator).
-                    Settle(new Abandoned("closed during authentication"));
+                    Settle(new Abandoned(AbandonKind.Closed, "closed during authentication"));
                     CompleteStage();
                     break;
                 case Phase.Upgraded:
@@ -294,7 +295,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
 
         private void OnNetFailure(Exception cause)
         {
-            Settle(new Abandoned("connection failed: " + cause.Message));
+            Settle(new Abandoned(AbandonKind.Failed, "connection failed: " + cause.Message));
             FailStage(cause);
         }
 
@@ -308,7 +309,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
                 return;
             }
             if (timerKey is HandshakeTimer)
-                Settle(new Abandoned(_parser.Received == 0
+                Settle(new Abandoned(AbandonKind.TimedOut, _parser.Received == 0
                     ? "handshake timeout: no request"
                     : "handshake timeout: incomplete request head"));
             CompleteStage();

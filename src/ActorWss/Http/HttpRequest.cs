@@ -75,5 +75,6 @@ internal sealed class HttpRequest(string method, string target, string version, 
         return false;
     }
 
-    public override string ToString() => $"{Method} {Target} {Version}";
+    /// <summary>The request-line for logs, with any control characters escaped (the parser refuses them; other sources may not).</summary>
+    public override string ToString() => PrintableText.Escape($"{Method} {Target} {Version}");
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using ActorWss.Buffers;
 using Akka.IO;
@@ -20,10 +21,12 @@ internal enum ParseStatus
 /// to one byte; they are buffered up to the size limit, the end of the head (an empty line) is searched only in the new
 /// bytes, and the head is parsed once it is complete. Bytes after the head (a pipelined first WebSocket frame) are
 /// kept in <see cref="Remainder"/>. A request body is not expected: a WebSocket upgrade has none.
+/// The buffer is rented from the shared pool on the first bytes and returned as soon as the head is settled (or by
+/// <see cref="Release"/>): a connection that has been upgraded holds none of it.
 /// </summary>
 internal sealed class HttpRequestParser(int maxHeadBytes)
 {
-    private readonly byte[] _buffer = new byte[maxHeadBytes];
+    private byte[]? _buffer;
     private int _length;
     private int _scanned;      // bytes already searched for the end of the head
     private int _start;        // skips empty lines before the request-line (RFC 9112 §2.2)
@@ -42,36 +45,52 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
     public ParseStatus Feed(ByteString bytes)
     {
         if (Status != ParseStatus.NeedMore) return Status;
+        if (bytes.Count == 0) return Status;
         Received += bytes.Count;
-        int room = _buffer.Length - _length;
+        _buffer ??= ArrayPool<byte>.Shared.Rent(maxHeadBytes);
+        try { return Take(bytes, _buffer); }
+        finally { if (Status != ParseStatus.NeedMore) Release(); }
+    }
+
+    /// <summary>Returns the buffer to the pool (the stage calls it when it stops mid-head).</summary>
+    public void Release()
+    {
+        if (_buffer is null) return;
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = null;
+    }
+
+    private ParseStatus Take(ByteString bytes, byte[] buffer)
+    {
+        int room = maxHeadBytes - _length;
         int take = Math.Min(room, bytes.Count);
-        bytes.CopyPrefixTo(_buffer.AsSpan(_length, take));
+        bytes.CopyPrefixTo(buffer.AsSpan(_length, take));
         _length += take;
 
-        while (_start < _length && (_buffer[_start] == '\r' || _buffer[_start] == '\n')) _start++;
+        while (_start < _length && (buffer[_start] == '\r' || buffer[_start] == '\n')) _start++;
         _scanned = Math.Max(_scanned, _start);
 
-        int end = FindEndOfHead(out int terminatorLength);
+        int end = FindEndOfHead(buffer, out int terminatorLength);
         if (end < 0)
         {
             _scanned = Math.Max(_start, _length - 3);
-            if (_length == _buffer.Length) Status = ParseStatus.TooLarge;
+            if (_length == maxHeadBytes) Status = ParseStatus.TooLarge;
             return Status;
         }
 
         int headEnd = end + terminatorLength;
         // The bytes not copied (when the buffer filled up) and those after the head belong to the next layer.
-        var afterHead = _buffer.AsSpan(headEnd, _length - headEnd);
+        var afterHead = buffer.AsSpan(headEnd, _length - headEnd);
         Remainder = afterHead.Length == 0 && take == bytes.Count
             ? ByteString.Empty
             : ByteString.CopyFrom(afterHead.ToArray()).Concat(bytes.Slice(take));
-        Parse(_buffer.AsSpan(_start, end - _start));
+        Parse(buffer.AsSpan(_start, end - _start));
         return Status;
     }
 
-    private int FindEndOfHead(out int terminatorLength)
+    private int FindEndOfHead(byte[] buffer, out int terminatorLength)
     {
-        var span = _buffer.AsSpan(0, _length);
+        var span = buffer.AsSpan(0, _length);
         for (int i = _scanned; i < span.Length; i++)
         {
             if (span[i] != '\n') continue;
@@ -101,7 +120,9 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
         if (parts.Length != 3) { Malformed("request-line is not 'method SP target SP version'"); return; }
         var (method, target, version) = (parts[0], parts[1], parts[2]);
         if (!IsToken(method)) { Malformed("invalid method"); return; }
-        if (target.Length == 0 || !(target[0] == '/' || target.Contains("://", StringComparison.Ordinal) || target == "*"))
+        // RFC 9112 §3.2 (RFC 3986 characters): visible ASCII only, no control bytes or spaces.
+        if (target.Length == 0 || !(target[0] == '/' || target.Contains("://", StringComparison.Ordinal) || target == "*")
+            || target.AsSpan().ContainsAnyExceptInRange('\u0021', '\u007E'))
         { Malformed("invalid request-target"); return; }
         if (version.Length != 8 || !version.StartsWith("HTTP/", StringComparison.Ordinal) || !char.IsAsciiDigit(version[5])
             || version[6] != '.' || !char.IsAsciiDigit(version[7]))
@@ -117,11 +138,40 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
             if (colon <= 0) { Malformed("field line without a name"); return; }
             var name = line[..colon];
             // RFC 9112 §5.1: no whitespace between field name and colon.
-            if (!IsToken(name)) { Malformed($"invalid field name '{name}'"); return; }
-            headers.Add(new(name, line[(colon + 1)..].Trim(' ', '\t')));
+            if (!IsToken(name)) { Malformed($"invalid field name '{PrintableText.Escape(name)}'"); return; }
+            var value = line[(colon + 1)..].Trim(' ', '\t');
+            // RFC 9110 §5.5: a field value is visible characters, obs-text, spaces and tabs: no other C0 control, no DEL.
+            if (value.Any(c => (c < 0x20 && c != '\t') || c == 0x7F))
+            { Malformed($"control character in the value of {name}"); return; }
+            headers.Add(new(name, value));
         }
+        if (FramingError(headers) is { } framing) { Malformed(framing); return; }
         Request = new HttpRequest(method, target, version, headers);
         Status = ParseStatus.Complete;
+    }
+
+    /// <summary>
+    /// RFC 9112 §6.3: Transfer-Encoding together with Content-Length, or a Content-Length that is not one number
+    /// (several different values, or not a number), leaves the message framing undecidable: a request smuggling
+    /// vector between this server and anything in front of it. 400.
+    /// </summary>
+    private static string? FramingError(List<KeyValuePair<string, string>> headers)
+    {
+        bool transferEncoding = false;
+        string? length = null;
+        foreach (var (name, value) in headers)
+        {
+            if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) transferEncoding = true;
+            if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+            foreach (var element in value.Split(','))
+            {
+                var trimmed = element.Trim(' ', '\t');
+                if (trimmed.Length == 0 || !trimmed.All(char.IsAsciiDigit)) return "Content-Length is not a number";
+                if (length is not null && length != trimmed) return "Content-Length values differ";
+                length = trimmed;
+            }
+        }
+        return transferEncoding && length is not null ? "both Transfer-Encoding and Content-Length" : null;
     }
 
     private void Malformed(string reason)

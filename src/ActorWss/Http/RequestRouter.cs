@@ -56,17 +56,24 @@ internal sealed class RequestRouter(HandshakePolicy policy, RouteTable routes, I
 /// arrive while the server shuts down. Reading the request first matters: closing a socket with unread input
 /// resets it, and the client would never see the answer.
 /// </summary>
-internal sealed class RefusingRouter(string reason, string message) : IRequestRouter
+internal sealed class RefusingRouter(string reason, string message, bool answersHealth = false) : IRequestRouter
 {
     public string Reason { get; } = reason;
 
-    public static RefusingRouter OverCapacity { get; } = new("over-capacity", "connection limit reached, try again later");
+    /// <summary>A full server is still healthy: health checks must not share the connection limit.</summary>
+    public static RefusingRouter OverCapacity { get; } = new("over-capacity", "connection limit reached, try again later", answersHealth: true);
 
+    /// <summary>A draining server answers 503 to health checks too, so load balancers stop sending it clients.</summary>
     public static RefusingRouter ShuttingDown { get; } = new("shutting-down", "server shutting down, try again later");
 
-    public HandshakeDecision Decide(HttpRequest request) =>
-        new Respond(HttpResponse.Text(503, "Service Unavailable", message,
+    public HandshakeDecision Decide(HttpRequest request)
+    {
+        if (answersHealth && request.Method is "GET" or "HEAD" && !WebSocketUpgrade.IsAttempt(request)
+            && HealthEndpoint.Handle(request) is { } health)
+            return new Respond(request.Method == "HEAD" ? health.WithoutBody() : health, "http");
+        return new Respond(HttpResponse.Text(503, "Service Unavailable", message,
             new KeyValuePair<string, string>("Retry-After", "1")), Reason);
+    }
 }
 
 /// <summary>Plain endpoints every listener has.</summary>

@@ -23,6 +23,9 @@ internal static class WebSocketUpgrade
         if (request.Method != "GET")
             return Reject(405, "Method Not Allowed", "WebSocket needs an HTTP/1.1 GET request", "method",
                 new KeyValuePair<string, string>("Allow", "GET"));
+        // §4.2.1 item 1: a GET without content. Bytes after the head are WebSocket frames, so a body would be read as frames.
+        if (request.Count("Transfer-Encoding") > 0 || request.ListElements("Content-Length").Any(length => length != "0"))
+            return Reject(400, "Bad Request", "a WebSocket upgrade has no body", "body");
         // §4.2.1 item 2 and RFC 9112 §3.2: exactly one Host.
         if (request.Count("Host") != 1)
             return Reject(400, "Bad Request", "exactly one Host header is required", "host");

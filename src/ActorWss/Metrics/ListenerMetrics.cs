@@ -93,15 +93,31 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     {
         Upgraded => "upgraded",
         Answered answered => answered.Reason,
-        Abandoned abandoned => abandoned.Reason.StartsWith("handshake timeout", StringComparison.Ordinal) ? "timeout" : "abandoned",
+        Abandoned { Why: AbandonKind.TimedOut } => "timeout",
+        Abandoned => "abandoned",
         _ => "other",
     });
 
     public void OnClosed(WebSocketCloseInfo close)
     {
-        if (close.SentCode is { } sent) CloseCodesSent.Increment(sent.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (close.ReceivedCode is { } received) CloseCodesReceived.Increment(received.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (close.SentCode is { } sent) CloseCodesSent.Increment(CloseCodeLabel(sent));
+        if (close.ReceivedCode is { } received) CloseCodesReceived.Increment(CloseCodeLabel(received));
     }
+
+    /// <summary>
+    /// A label from a close code the peer chose (§7.4): a small fixed set, so one client cannot create thousands of
+    /// series. 1000-1015 (defined or reserved by RFC 6455 and IANA) stay exact; 3000-4999 (libraries and
+    /// applications, §7.4.2) are one label; anything else is "invalid".
+    /// </summary>
+    internal static string CloseCodeLabel(ushort code) => code switch
+    {
+        >= 1000 and <= 1015 => CodeLabels[code - 1000],
+        >= 3000 and <= 4999 => "3000-4999",
+        _ => "invalid",
+    };
+
+    private static readonly string[] CodeLabels =
+        Enumerable.Range(1000, 16).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     public void OnMessageReceived(MessageType type, int payloadBytes)
     {

@@ -26,7 +26,7 @@ internal static class PrometheusText
         Family(text, "actorwss_bytes_received_total", "counter", "WebSocket payload bytes received.", listeners, m => m.BytesReceived);
         Family(text, "actorwss_bytes_sent_total", "counter", "WebSocket payload bytes sent.", listeners, m => m.BytesSent);
         Tagged(text, "actorwss_close_codes_sent_total", "Close frames sent, by status code.", listeners, "code", m => m.CloseCodesSent);
-        Tagged(text, "actorwss_close_codes_received_total", "Close frames received, by status code (1005: none given, 1006: no Close frame).", listeners, "code", m => m.CloseCodesReceived);
+        Tagged(text, "actorwss_close_codes_received_total", "Close frames received, by status code (1005: none given, 1006: no Close frame; 3000-4999 grouped, others invalid).", listeners, "code", m => m.CloseCodesReceived);
         Tagged(text, "actorwss_tls_handshakes_total", "TLS handshakes: ok, or why they failed.", listeners, "result", m => m.TlsHandshakes);
         Tagged(text, "actorwss_tls_peer_closes_total", "How peers ended established TLS sessions: close_notify, or truncated (TCP closed without it).", listeners, "how", m => m.TlsPeerCloses);
         Family(text, "actorwss_tls_session_errors_total", "counter", "Established TLS sessions that broke (bad record, truncation, reset).", listeners, m => m.TlsSessionErrors);

@@ -46,6 +46,9 @@ internal sealed class ServerMetrics : IDisposable
 
     public IReadOnlyCollection<ListenerMetrics> Listeners => _listeners.Values;
 
+    /// <summary>This server's meter (each server has its own, named <see cref="MeterName"/>).</summary>
+    internal Meter Meter => _meter;
+
     public void Dispose() => _meter.Dispose();
 
     private void Observe(string name, string unit, string description, Func<ListenerMetrics, long> read, bool upDown = false)

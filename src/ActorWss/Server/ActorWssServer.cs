@@ -60,13 +60,14 @@ internal sealed class ActorWssServer
 
     /// <summary>
     /// Binds every listener; fails (and stops what did bind) if one cannot bind, or if a TLS listener has no usable
-    /// certificate (<see cref="InvalidConfigurationException"/>).
+    /// certificate (<see cref="InvalidConfigurationException"/>). <paramref name="transport"/>: tests only (one that fails on cue).
     /// </summary>
-    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings, ActorWssBuilder? application = null)
+    public static async Task<ActorWssServer> StartAsync(ActorSystem system, ServerSettings settings, ActorWssBuilder? application = null,
+        IServerTransport? transport = null)
     {
         application ??= ActorWssBuilder.Empty;
         var routes = RouteResolver.Resolve(settings, application.Handlers, application.Authenticators);
-        var transport = TransportFactory.Create(system, settings.Transport);
+        transport ??= TransportFactory.Create(system, settings.Transport);
         var hub = WebSocketHub.Get(system);
         ServerReadiness readiness;
         if (settings.Cluster.Enabled)
@@ -95,6 +96,8 @@ internal sealed class ActorWssServer
         {
             var bound = await Task.WhenAll(actors.Select(actor => actor.Ask<ListenerActor.Bound>(ListenerActor.GetBinding.Instance, BindTimeout)));
             readiness.Bound();
+            // The meter and its callbacks end with the actor system (in-process hosts start and stop servers many times).
+            system.RegisterOnTermination(metrics.Dispose);
             return new ActorWssServer(settings,
                 bound.Select((b, i) => new BoundListener(b.Listener, b.Scheme, b.Endpoint, actors[i])).ToList(), metrics, readiness);
         }

@@ -13,9 +13,8 @@ using Akka.Streams.Dsl;
 namespace ActorWss.Server;
 
 /// <summary>
-/// One accepted connection. Materializes the connection's pipeline (with its listener's materializer: a materializer per
-/// connection would add a supervisor actor per connection; if this actor stops before the stream has ended, it aborts
-/// the stream, see <see cref="PostStop"/>); when the handshake is done, registers the connection with the hub and starts the
+/// One accepted connection. Materializes the connection's pipeline (with a materializer of its own, so that the stream
+/// lives no longer than this actor); when the handshake is done, registers the connection with the hub and starts the
 /// route's handler, creating the route's connection actor as its child (and supervising it: a failure closes the
 /// connection with 1011, once logged; no restart). Stops when the socket is done in both directions, then logs how
 /// the connection ended: one line, at Info when something was refused or broken, at Debug otherwise.
@@ -51,7 +50,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly AcceptedConnection _connection;
     private readonly ConnectionPipeline _pipeline;
     private readonly WebSocketHub _hub;
-    private readonly IMaterializer _materializer;
+    private readonly ActorMaterializerSettings _materializerSettings;
     private ConnectionHandles? _handles;
     private ConnectionInfo? _info;
     private DateTimeOffset? _expires;
@@ -61,10 +60,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private bool _closedDelivered;
     private bool _ended;
 
-    public ConnectionActor(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, IMaterializer materializer)
+    public ConnectionActor(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, ActorMaterializerSettings materializerSettings)
     {
         _listener = listener;
-        _materializer = materializer;
+        _materializerSettings = materializerSettings;
         _connection = connection;
         _pipeline = pipeline;
         _hub = WebSocketHub.Get(Context.System);
@@ -103,9 +102,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>On the transport's dispatcher (with the event-loop transport: the loops), where its stream runs too.</summary>
-    public static Props Props(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, IMaterializer materializer)
+    public static Props Props(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, ActorMaterializerSettings materializerSettings)
     {
-        var props = Akka.Actor.Props.Create(() => new ConnectionActor(listener, connection, pipeline, materializer));
+        var props = Akka.Actor.Props.Create(() => new ConnectionActor(listener, connection, pipeline, materializerSettings));
         return pipeline.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
     }
 
@@ -118,13 +117,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        if (!_ended)
-        {
-            if (_info is not null) _hub.Unregister(_info);
-            // Stopped early (during the handshake at shutdown, or failed): the stream must not outlive its actor.
-            _handles?.Address.ContinueWith(t => t.Result.Tell(AbortConnection.Instance),
-                TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
-        }
+        if (_info is not null && !_ended) _hub.Unregister(_info);
         _pipeline.Metrics.ConnectionClosed();
     }
 
@@ -135,7 +128,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
         // Both directions of the socket are watched: the actor stops only when our writes are finished and the
         // peer's side is closed, so a final Close frame or HTTP answer is never cut off.
-        var materializer = _materializer;
+        // The stream's own materializer, a child: when this actor stops, the stream stops with it (a shared one would
+        // leave the graph to end on its own, and a send to the connection's address could then vanish uncounted).
+        var materializer = Context.Materializer(_materializerSettings, namePrefix: "connection");
         Task writesDone, readsDone;
         ConnectionHandles handles;
         try
@@ -163,7 +158,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         Task tlsHandshake = handles.Tls?.Handshake ?? Task.CompletedTask, tlsEnd = handles.Tls?.Error ?? Task.CompletedTask;
         Task.WhenAll(writesDone, readsDone, handles.WebSocket.Closed, handles.Handshake, tlsHandshake, tlsEnd).ContinueWith(
             t => self.Tell(new Ended(handles.Handshake.Result, handles.WebSocket.Closed.Result, handles.Tls?.Handshake.Result,
-                handles.Tls?.Error.Result, t.Exception?.GetBaseException())),
+                handles.Tls?.Error.Result, t.Exception?.Flatten().InnerExceptions[0])), // both socket directions report the same failure
             TaskContinuationOptions.ExecuteSynchronously);
     }
 
@@ -246,6 +241,16 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             _log.Info("{0} dropped {1}: TLS {2}", _listener, peer, tlsFailed.Reason);
             return;
         }
+        // A refusal is what matters about its connection, even when the peer then reset the TLS session (clients
+        // often do once they have read the answer).
+        if (ended.Handshake is Answered { Status: >= 400 } refused)
+        {
+            var detail = (refused.Detail is null ? "" : " (" + refused.Detail + ")")
+                + (ended.TlsError is { } after ? "; then the TLS session broke: " + after : "");
+            _log.Info("{0} refused {1} from {2}: {3} {4}{5}", _listener, refused.Request?.ToString() ?? "request", peer,
+                refused.Status, refused.Reason, detail);
+            return;
+        }
         if (ended.TlsError is { } tlsError)
         {
             _log.Info("{0} dropped {1}: TLS session broke: {2}", _listener, peer, tlsError);
@@ -253,10 +258,6 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         }
         switch (ended.Handshake)
         {
-            case Answered { Status: >= 400 } answered:
-                _log.Info("{0} refused {1} from {2}: {3} {4}{5}", _listener, answered.Request?.ToString() ?? "request", peer,
-                    answered.Status, answered.Reason, answered.Detail is null ? "" : " (" + answered.Detail + ")");
-                return;
             case Answered answered:
                 _log.Debug("{0} {1} from {2}: {3}", _listener, answered.Request, peer, answered.Status);
                 return;
@@ -269,7 +270,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         bool violation = close.SentCode is CloseStatus.ProtocolError or CloseStatus.InvalidPayload
             or CloseStatus.MessageTooBig or CloseStatus.InternalError;
         var who = _info is null ? peer.ToString() : $"{peer} ({_info.Id})";
-        if (violation)
+        if (ended.TransportFailure is { } failure && !violation)
+            _log.Info("{0} lost {1}: connection failed: {2} (sent {3}, received {4})", _listener, who, failure.Message,
+                close.SentCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no Close", close.ReceivedCode);
+        else if (violation)
             _log.Info("{0} closed {1} with {2}: {3}", _listener, who, close.SentCode, close.Reason);
         else if (_log.IsDebugEnabled)
             _log.Debug($"{_listener} closed {who}: sent {close.SentCode}, received {close.ReceivedCode}, clean={close.Clean}"

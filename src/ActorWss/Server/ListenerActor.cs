@@ -15,6 +15,7 @@ namespace ActorWss.Server;
 /// <see cref="ListenerSettings.MaxConnections"/>. At shutdown: <see cref="StopAccepting"/> (new connections get
 /// 503), <see cref="Drain"/> (every connection is asked to close), then <see cref="Unbind"/>. The socket is
 /// unbound last because Akka.IO's listener owns the connections it accepted: unbinding stops them all at once.
+/// An accept stream that fails or ends before that is bound again on the same port, with back-off.
 /// </summary>
 internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
@@ -71,6 +72,11 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
     private sealed class DrainTimeout { public static readonly DrainTimeout Instance = new(); }
     private sealed class DrainBatch { public static readonly DrainBatch Instance = new(); }
     private sealed class RejectionDone { public static readonly RejectionDone Instance = new(); }
+    private sealed class Rebind { public static readonly Rebind Instance = new(); }
+
+    /// <summary>A failed accept stream is bound again after this, doubling up to <see cref="LastRebindDelay"/>.</summary>
+    private static readonly TimeSpan FirstRebindDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LastRebindDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>Over-capacity connections answered at once; beyond this they are closed without an answer.</summary>
     private const int MaxConcurrentRejections = 256;
@@ -86,8 +92,12 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
     private TransportBinding? _binding;
     /// <summary>Runs the accept stream and every connection's stream, on the transport's dispatcher.</summary>
     private IMaterializer? _materializer;
+    /// <summary>Read once: each connection actor materializes its stream with these.</summary>
+    private ActorMaterializerSettings? _materializerSettings;
     private int _rejecting;
     private bool _refusing;
+    private bool _unbinding;
+    private TimeSpan _rebindDelay = FirstRebindDelay;
     private long _accepted;
 
     public ListenerActor(ListenerSettings settings, IServerTransport transport, ConnectionPipeline pipeline)
@@ -113,14 +123,19 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
 
     protected override void PreStart()
     {
-        _materializer = Context.Materializer(
-            _pipeline.Dispatcher is { } dispatcher ? ActorMaterializerSettings.Create(Context.System).WithDispatcher(dispatcher) : null,
-            namePrefix: "accept");
+        var settings = ActorMaterializerSettings.Create(Context.System);
+        _materializerSettings = _pipeline.Dispatcher is { } dispatcher ? settings.WithDispatcher(dispatcher) : settings;
+        _materializer = Context.Materializer(_materializerSettings, namePrefix: "accept");
+        StartAccepting(_settings.Port);
+    }
+
+    private void StartAccepting(int port)
+    {
         var self = Self;
         Task<TransportBinding> bound;
         try
         {
-            bound = _transport.Bind(_settings.Host, _settings.Port, _settings.Backlog)
+            bound = _transport.Bind(_settings.Host, port, _settings.Backlog)
                 .ToMaterialized(Sink.ActorRefWithAck<AcceptedConnection>(self, StreamInit.Instance, StreamAck.Instance,
                     StreamDone.Instance, failure => new Status.Failure(failure)), Keep.Left)
                 .Run(_materializer);
@@ -170,8 +185,27 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
             Accept(connection);
             Sender.Tell(StreamAck.Instance);
         });
-        Receive<StreamDone>(_ => _log.Debug("{0}: accept stream completed", _settings.Name));
-        Receive<Status.Failure>(failure => _log.Error(failure.Cause, "{0}: accept stream failed", _settings.Name));
+        // An accept stream that ends while the listener should accept would leave it deaf: bind the same port again.
+        Receive<StreamDone>(_ =>
+        {
+            if (_unbinding) _log.Debug("{0}: accept stream completed", _settings.Name);
+            else ScheduleRebind("accept stream completed");
+        });
+        Receive<Status.Failure>(failure => ScheduleRebind("accept stream failed: " + failure.Cause.Message));
+        Receive<Rebind>(_ => StartAccepting(((IPEndPoint)_binding!.LocalAddress).Port));
+        Receive<BindResult>(result =>
+        {
+            if (result.Binding is { } binding)
+            {
+                _binding = binding;
+                _rebindDelay = FirstRebindDelay;
+                _log.Warning("{0}: accepting again on {1}", _settings.Name, FormatEndpoint(binding.LocalAddress));
+            }
+            else
+            {
+                ScheduleRebind("binding again failed: " + (result.Failure?.Message ?? "?"));
+            }
+        });
         Receive<GetBinding>(_ => Sender.Tell(new Bound(_settings.Name, _settings.Scheme, ToIpEndPoint(_binding!.LocalAddress))));
         Receive<GetConnectionCount>(_ => Sender.Tell(_connections.Count));
         Receive<Terminated>(terminated => OnConnectionGone(terminated.ActorRef));
@@ -183,6 +217,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
         });
         Receive<Unbind>(_ =>
         {
+            _unbinding = true;
+            Timers.Cancel(Rebind.Instance);
             var binding = _binding!;
             binding.Unbind().PipeTo(Sender, success: () => Unbound.Instance);
             _log.Info("{0}: closed {1}", _settings.Name, FormatEndpoint(binding.LocalAddress));
@@ -207,6 +243,15 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
         Receive<RejectionDone>(_ => _rejecting--);
     }
 
+    private void ScheduleRebind(string why)
+    {
+        if (_unbinding) return;
+        _log.Error("{0}: {1}; accepting nothing until the port is bound again in {2} ms", _settings.Name, why,
+            (long)_rebindDelay.TotalMilliseconds);
+        Timers.StartSingleTimer(Rebind.Instance, Rebind.Instance, _rebindDelay);
+        _rebindDelay = TimeSpan.FromTicks(Math.Min(_rebindDelay.Ticks * 2, LastRebindDelay.Ticks));
+    }
+
     private void CloseNextBatch()
     {
         if (_drain is not { } drain || _drainQueue is null) return;
@@ -229,7 +274,7 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
             return;
         }
         var name = $"c{++_accepted}";
-        var actor = Context.ActorOf(ConnectionActor.Props(_settings.Name, connection, _pipeline, _materializer!), name);
+        var actor = Context.ActorOf(ConnectionActor.Props(_settings.Name, connection, _pipeline, _materializerSettings!), name);
         Context.Watch(actor);
         _connections.Add(actor);
     }

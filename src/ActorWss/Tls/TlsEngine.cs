@@ -83,6 +83,24 @@ internal sealed class TlsEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Lets the established session free its native record buffers between records (<see cref="OpenSslIdleBuffers"/>);
+    /// false where that is not possible.
+    /// </summary>
+    public bool ReleaseBuffersWhenIdle()
+    {
+        lock (_session)
+        {
+            return !_disposed && OpenSslIdleBuffers.TryEnable(_ssl);
+        }
+    }
+
+    /// <summary>The session's OpenSSL mode bits, null where they cannot be read (tests).</summary>
+    internal long? OpenSslMode
+    {
+        get { lock (_session) return _disposed ? null : OpenSslIdleBuffers.ModeOf(_ssl); }
+    }
+
     /// <summary>The network input has ended (fed with <c>inputEnded</c>).</summary>
     public bool InputEnded => _transport.InputCompleted;
 

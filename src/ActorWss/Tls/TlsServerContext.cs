@@ -154,10 +154,7 @@ internal sealed class TlsServerContext : IDisposable
         var files = settings.Certificate;
         if (!File.Exists(files.Path))
         {
-            if (!settings.DevCertificate)
-                throw new InvalidConfigurationException(
-                    $"actorwss.tls.certificate.path: '{files.Path}' does not exist; point it at your certificate, or set " +
-                    "actorwss.tls.dev-certificate = on to generate a self-signed one for development");
+            if (!settings.DevCertificate) throw CertificateLoader.Missing(files);
             try
             {
                 if (DevCertificate.EnsureFiles(files))
@@ -172,6 +169,8 @@ internal sealed class TlsServerContext : IDisposable
                 return new LoadedCertificate(DevCertificate.Create(), [], "memory (generated)", FromFiles: false);
             }
         }
+        if (DevCertificate.KeyUnreadable(settings))
+            return new LoadedCertificate(DevCertificate.ServeFromMemory(files, message => log.Warning(message)), [], "memory (generated)");
         var (leaf, chain) = CertificateLoader.Load(files);
         if (!leaf.HasPrivateKey) throw new InvalidConfigurationException($"actorwss.tls.certificate: {files.Path} has no private key");
         return new LoadedCertificate(leaf, chain, CertificateLoader.Describe(files));

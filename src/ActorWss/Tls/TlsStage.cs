@@ -229,6 +229,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         {
             CancelTimer(HandshakeTimer);
             var established = Engine.Describe(Stopwatch.GetElapsedTime(_started));
+            if (_settings.ReleaseIdleBuffers) Engine.ReleaseBuffersWhenIdle();
             _outcome.TrySetResult(established);
             Observer?.OnHandshake(established);
             EnterInbound(Inbound.Open);

@@ -11,7 +11,7 @@ namespace ActorWss.Transport;
 /// (see <see cref="WriteCoalescing"/>). Half-close is on: finishing the output sends FIN and the connection stays
 /// readable until the peer closes, which lets a Close frame or an HTTP error reach the client.
 /// </summary>
-internal sealed class AkkaStreamsTcpTransport(ActorSystem system) : IServerTransport
+internal sealed class AkkaStreamsTcpTransport(ActorSystem system, TimeSpan? sendTimeout = null) : IServerTransport
 {
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog)
     {
@@ -21,7 +21,7 @@ internal sealed class AkkaStreamsTcpTransport(ActorSystem system) : IServerTrans
             .Select(connection => new AcceptedConnection(
                 connection.LocalAddress,
                 connection.RemoteAddress,
-                connection.Flow))
+                SendTimeout.Create(sendTimeout).Via(connection.Flow)))
             .MapMaterializedValue(bound => ToTransportBinding(bound, host, port));
     }
 

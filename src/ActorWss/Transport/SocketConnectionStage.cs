@@ -219,7 +219,8 @@ internal sealed class SocketConnectionStage(Socket socket, int receiveBufferByte
             FailStage(cause);
         }
 
-        private void Fail(Exception cause) => Abort(new IOException("connection failed: " + cause.Message, cause));
+        // The layers above say "connection failed: " themselves: the message is the socket's own.
+        private void Fail(Exception cause) => Abort(new IOException(cause.Message, cause));
 
         private void ReturnSendBuffer()
         {

@@ -16,12 +16,15 @@ namespace ActorWss.Transport;
 internal sealed class SocketTransport(TransportSettings settings) : IServerTransport
 {
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog) =>
-        Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes));
+        Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes, settings.SendTimeout));
 }
 
 /// <summary>Accepts one connection per pull: a connection is accepted only when the listener actor wants one.</summary>
-/// <param name="connectionFlow">The stage that serves an accepted socket; null: <see cref="SocketConnectionStage"/>.</param>
-internal sealed class SocketListenerStage(string host, int port, int backlog, int receiveBufferBytes,
+/// <param name="connectionFlow">
+/// The stage that serves an accepted socket (it enforces the send timeout itself); null: <see cref="SocketConnectionStage"/>
+/// behind <see cref="SendTimeout"/>.
+/// </param>
+internal sealed class SocketListenerStage(string host, int port, int backlog, int receiveBufferBytes, TimeSpan? sendTimeout = null,
     Func<Socket, Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>>? connectionFlow = null)
     : GraphStageWithMaterializedValue<SourceShape<AcceptedConnection>, Task<TransportBinding>>
 {
@@ -31,7 +34,8 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("socket-listener");
 
-    private (string Host, int Port, int Backlog, int ReceiveBufferBytes) Settings { get; } = (host, port, backlog, receiveBufferBytes);
+    private (string Host, int Port, int Backlog, int ReceiveBufferBytes, TimeSpan? SendTimeout) Settings { get; } =
+        (host, port, backlog, receiveBufferBytes, sendTimeout);
 
     private Func<Socket, Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>>? ConnectionFlow { get; } = connectionFlow;
 
@@ -51,14 +55,25 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
         return new IPEndPoint(chosen, port);
     }
 
-    private sealed class Logic : GraphStageLogic
+    private sealed class Logic : TimerGraphStageLogic
     {
+        private const string RetryTimer = "accept-retry";
+        private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(10);
+        private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
+
         private readonly SocketListenerStage _stage;
         private readonly TaskCompletionSource<TransportBinding> _bound;
         private readonly TaskCompletionSource _unbound = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Socket? _listener;
         private Action<Task<Socket>>? _onAccepted;
         private volatile bool _stopped;
+
+        // Failed accepts in a row: the back-off before the next try, and what the log has not said yet.
+        private TimeSpan _retryAfter = TimeSpan.Zero;
+        private int _failures;
+        private int _unlogged;
+        private long _lastLogged;
 
         public Logic(SocketListenerStage stage, TaskCompletionSource<TransportBinding> bound) : base(stage.Shape)
         {
@@ -71,7 +86,7 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
         {
             _onAccepted = GetAsyncCallback<Task<Socket>>(OnAccepted);
             var unbind = GetAsyncCallback(CompleteStage);
-            var (host, port, backlog, _) = _stage.Settings;
+            var (host, port, backlog, _, _) = _stage.Settings;
             try
             {
                 var endpoint = Resolve(host, port);
@@ -103,20 +118,29 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
         private void Accept()
         {
             if (_listener is null) return;
-            _listener.AcceptAsync().ContinueWith(accept =>
+            Task<Socket> accept;
+            try { accept = _listener.AcceptAsync(); }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException) { accept = Task.FromException<Socket>(e); }
+            accept.ContinueWith(done =>
             {
-                if (!_stopped) _onAccepted!(accept);
-                else if (accept.IsCompletedSuccessfully) accept.Result.Dispose();
+                if (!_stopped) _onAccepted!(done);
+                else if (done.IsCompletedSuccessfully) done.Result.Dispose();
             }, TaskContinuationOptions.ExecuteSynchronously);
         }
+
+        protected override void OnTimer(object timerKey) => Accept();
 
         private void OnAccepted(Task<Socket> accept)
         {
             if (!accept.IsCompletedSuccessfully)
             {
-                // Transient accept errors (the peer reset before accept, a file-descriptor limit): log and go on.
-                Log.Warning("accept failed: {0}", accept.Exception?.GetBaseException().Message ?? "cancelled");
-                if (!_stopped) Accept();
+                var error = accept.Exception?.GetBaseException();
+                if (error is ObjectDisposedException)
+                {
+                    FailStage(new IOException("the listening socket was closed", error)); // nothing to retry: the listener binds again
+                    return;
+                }
+                OnAcceptFailed(error?.Message ?? "cancelled");
                 return;
             }
             var socket = accept.Result;
@@ -125,7 +149,9 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
             {
                 socket.NoDelay = true;
                 connection = new AcceptedConnection(socket.LocalEndPoint!, socket.RemoteEndPoint!,
-                    _stage.ConnectionFlow?.Invoke(socket) ?? Flow.FromGraph(new SocketConnectionStage(socket, _stage.Settings.ReceiveBufferBytes)));
+                    _stage.ConnectionFlow?.Invoke(socket)
+                    ?? SendTimeout.Create(_stage.Settings.SendTimeout)
+                        .Via(Flow.FromGraph(new SocketConnectionStage(socket, _stage.Settings.ReceiveBufferBytes))));
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -134,7 +160,37 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
                 Accept();
                 return;
             }
+            if (_failures > 0)
+            {
+                Log.Warning("accepting again after {0} failed accept(s)", _failures);
+                _failures = _unlogged = 0;
+                _retryAfter = TimeSpan.Zero;
+            }
             Push(_stage._out, connection);
+        }
+
+        /// <summary>
+        /// An accept failed (a file-descriptor limit, memory): try again after a back-off that doubles up to a
+        /// second, because the cause usually lasts (with EMFILE the connection stays queued and every immediate retry
+        /// fails at once); say so in the log at most once per <see cref="LogEvery"/>, with the count of the others.
+        /// </summary>
+        private void OnAcceptFailed(string reason)
+        {
+            _failures++;
+            long now = Environment.TickCount64;
+            if (_failures == 1 || now - _lastLogged >= (long)LogEvery.TotalMilliseconds)
+            {
+                Log.Warning("accept failed: {0}{1}; retrying with back-off", reason,
+                    _unlogged == 0 ? "" : $" ({_unlogged} more failure(s) since the last report)");
+                _lastLogged = now;
+                _unlogged = 0;
+            }
+            else
+            {
+                _unlogged++;
+            }
+            _retryAfter = _retryAfter == TimeSpan.Zero ? FirstRetry : TimeSpan.FromTicks(Math.Min(_retryAfter.Ticks * 2, LastRetry.Ticks));
+            ScheduleOnce(RetryTimer, _retryAfter);
         }
     }
 }

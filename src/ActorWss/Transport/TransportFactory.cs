@@ -15,7 +15,7 @@ internal static class TransportFactory
         TransportKind.EventLoop => throw new InvalidConfigurationException(
             "actorwss.transport.kind: 'event-loop' needs Linux on x86-64 or arm64 (epoll); use socket or auto"),
         TransportKind.Socket => new SocketTransport(settings),
-        TransportKind.AkkaStreamsTcp => new AkkaStreamsTcpTransport(system),
+        TransportKind.AkkaStreamsTcp => new AkkaStreamsTcpTransport(system, settings.SendTimeout),
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "unknown transport"),
     };
 }

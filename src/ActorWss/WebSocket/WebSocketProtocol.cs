@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Unicode;
 using ActorWss.Buffers;
 using ActorWss.Configuration;
@@ -53,16 +52,6 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         return new LogicAndMaterializedValue<WebSocketControl>(new Logic(this, handle), handle);
     }
 
-    private enum State
-    {
-        /// <summary>Messages flow both ways.</summary>
-        Open,
-        /// <summary>This side sent Close first and waits for the peer's Close (§7.1.2).</summary>
-        Closing,
-        /// <summary>The closing handshake is over, or the connection failed: waiting for TCP to close.</summary>
-        Closed,
-    }
-
     private sealed class Logic : TimerGraphStageLogic
     {
         private const string CloseTimer = "close-timeout";
@@ -72,7 +61,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         private readonly WebSocketSettings _settings;
         private readonly WebSocketControl _control;
         private readonly IWebSocketObserver? _observer;
-        private State _state = State.Open;
+        private readonly CloseHandshake _close = new();
 
         // The frame being received.
         private bool _inControlFrame;
@@ -80,29 +69,15 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         private ByteString _controlPayload = ByteString.Empty;
         private bool _frameFin;
 
-        // The message being assembled.
-        private bool _inMessage;
-        private MessageType _messageType;
-        private readonly List<ByteString> _parts = new(4);
-        private long _messageLength;
-        private Utf8Validator _utf8;
+        // The message being assembled, and a whole one waiting for the handler's demand.
+        private readonly MessageAssembler _message;
         private Message? _pendingMessage;
         private bool _completeAppOutAfterPending;
 
-        // Outbound, in the order they are sent.
+        // Outbound, in the order they are sent; our Close frame (in _close) goes last.
         private OutboundFrame? _pendingAppFrame;
         private ByteString? _pendingPong;
         private bool _pendingPing;
-        private OutboundFrame? _pendingClose;
-        private bool _completeNetOutAfterClose;
-
-        // Closing handshake record (§7.1.5, §7.1.6).
-        private bool _closeSent;
-        private bool _closeReceived;
-        private bool _closedByPeer;
-        private ushort? _sentCode;
-        private ushort? _receivedCode;
-        private string? _closeReason;
 
         private long _lastInbound = Environment.TickCount64;
         private long _lastOutbound = Environment.TickCount64;
@@ -113,6 +88,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             _settings = stage.Settings;
             _observer = stage.Observer;
             _control = control;
+            // The route's limit is set on the control before the 101, after this stage is built: read it per message.
+            _message = new MessageAssembler(() => _control.MaxMessageSize ?? _settings.MaxMessageSize);
 
             SetHandler(stage._netIn, onPush: () =>
             {
@@ -120,8 +97,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 PullNetInIfAllowed();
             }, onUpstreamFinish: OnPeerGone, onUpstreamFailure: cause =>
             {
-                _receivedCode ??= CloseStatus.Abnormal;
-                _closeReason ??= "connection failed: " + cause.Message;
+                _close.PeerGone("connection failed: " + cause.Message);
                 FailStage(cause);
             });
 
@@ -134,31 +110,34 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                     if (_completeAppOutAfterPending) Complete(stage._appOut);
                 }
                 PullNetInIfAllowed();
-            }, onDownstreamFinish: _ =>
+            }, onDownstreamFinish: cause =>
             {
-                // The handler wants no more messages: close normally (§7.1.2).
-                if (_state == State.Open) InitiateClose(CloseStatus.Normal, "");
+                if (cause is SubscriptionWithCancelException.NonFailureCancellation)
+                {
+                    // The handler wants no more messages: close normally (§7.1.2).
+                    InitiateClose(CloseStatus.Normal, "");
+                    return;
+                }
+                // The handler failed: its input is cancelled with the failure before its output fails with it.
+                OnHandlerFailed(cause);
             });
 
             SetHandler(stage._appIn, onPush: () =>
             {
                 var message = Grab(stage._appIn);
-                if (_state != State.Open) return; // §5.5.1: no data frames after a Close
+                if (!_close.CanSendData) return; // §5.5.1: no data frames after a Close
                 _observer?.OnMessageSent(message.Type, message.Payload.Count);
                 _pendingAppFrame = OutboundFrame.Of(message);
                 FlushOutbound();
             }, onUpstreamFinish: () =>
             {
-                if (_state == State.Open) InitiateClose(CloseStatus.Normal, "");
-            }, onUpstreamFailure: cause =>
-            {
-                Log.Error(cause, "WebSocket handler failed");
-                if (_state == State.Open) FailConnection(CloseStatus.InternalError, "internal error");
-            });
+                if (_close.Phase == ClosePhase.Answering) AnswerPeer(); // the handler has said all it had to say
+                else InitiateClose(CloseStatus.Normal, "");
+            }, onUpstreamFailure: OnHandlerFailed);
 
             SetHandler(stage._netOut, onPull: FlushOutbound, onDownstreamFinish: _ =>
             {
-                _receivedCode ??= CloseStatus.Abnormal;
+                _close.PeerGone();
                 CompleteStage();
             });
         }
@@ -171,15 +150,15 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             _control.Attach(GetAsyncCallback<(ushort Code, string Reason)>(request => InitiateClose(request.Code, request.Reason)));
         }
 
-        public override void PostStop() =>
-            _control.SetClosed(new WebSocketCloseInfo(_sentCode, _receivedCode, _closeReason, _closeSent && _closeReceived, _closedByPeer));
+        public override void PostStop() => _control.SetClosed(_close.Info);
 
         // ---- inbound ------------------------------------------------------------------------------------------
 
         private void OnFrameEvent(FrameEvent frameEvent)
         {
             _lastInbound = Environment.TickCount64;
-            if (_state == State.Closed) return; // draining until the peer closes TCP
+            // After the peer's Close nothing it sends counts (§5.5.1); after ours only its Close does. Drain until TCP closes.
+            if (_close.Phase is ClosePhase.Closed or ClosePhase.Answering) return;
 
             switch (frameEvent)
             {
@@ -213,8 +192,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             }
             else
             {
-                if (header.Opcode != Opcode.Continuation)
-                    StartMessage(header.Opcode == Opcode.Text ? MessageType.Text : MessageType.Binary);
+                if (header.Opcode != Opcode.Continuation && _close.IsOpen)
+                    _message.Start(header.Opcode == Opcode.Text ? MessageType.Text : MessageType.Binary);
                 _frameFin = header.Fin;
                 if (!AppendData(start.Data)) return;
             }
@@ -238,44 +217,34 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                     return (CloseStatus.ProtocolError, "control frame payload longer than 125 bytes");
                 return null;
             }
-            if (_state != State.Open) return null; // data after our Close is discarded unchecked
+            if (!_close.IsOpen) return null; // data after our Close is discarded unchecked
             // §5.4: fragments of one message are not interleaved with other data frames.
-            if (header.Opcode == Opcode.Continuation && !_inMessage)
+            if (header.Opcode == Opcode.Continuation && !_message.InMessage)
                 return (CloseStatus.ProtocolError, "continuation frame without a message to continue");
-            if (header.Opcode != Opcode.Continuation && _inMessage)
+            if (header.Opcode != Opcode.Continuation && _message.InMessage)
                 return (CloseStatus.ProtocolError, "new data frame before the fragmented message ended");
             // §7.4.1 (1009): refuse before reading the payload.
-            long maxMessageSize = _control.MaxMessageSize ?? _settings.MaxMessageSize;
-            if (_messageLength + header.Length > maxMessageSize)
-                return (CloseStatus.MessageTooBig, $"message larger than {maxMessageSize} bytes");
+            if (_message.WouldExceedLimit(header.Opcode, header.Length))
+                return (CloseStatus.MessageTooBig, $"message larger than {_message.Limit} bytes");
             return null;
-        }
-
-        private void StartMessage(MessageType type)
-        {
-            _inMessage = true;
-            _messageType = type;
-            _messageLength = 0;
-            _parts.Clear();
-            _utf8.Reset();
         }
 
         /// <summary>Adds payload to the message; false when that failed the connection.</summary>
         private bool AppendData(ByteString data)
         {
-            if (_state != State.Open || data.IsEmpty) return true;
-            _messageLength += data.Count;
-            // §8.1: fail at the first invalid byte, not at the end of the message.
-            if (_messageType == MessageType.Text && !FeedUtf8(data))
+            if (!_close.IsOpen) return true;
+            switch (_message.Append(data))
             {
-                FailConnection(CloseStatus.InvalidPayload, "text message is not valid UTF-8");
-                return false;
+                case AppendOutcome.TooBig:
+                    FailConnection(CloseStatus.MessageTooBig, $"message larger than {_message.Limit} bytes");
+                    return false;
+                case AppendOutcome.InvalidUtf8:
+                    FailConnection(CloseStatus.InvalidPayload, "text message is not valid UTF-8");
+                    return false;
+                default:
+                    return true;
             }
-            _parts.Add(data);
-            return true;
         }
-
-        private bool FeedUtf8(ByteString data) => _utf8.Feed(data.AsContiguousSpan());
 
         private void OnEndOfFrame()
         {
@@ -285,29 +254,19 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
 
         private void OnEndOfMessage()
         {
-            _inMessage = false;
-            if (_state != State.Open) return;
-            if (_messageType == MessageType.Text && !_utf8.IsComplete)
+            if (!_close.IsOpen)
+            {
+                _message.Discard();
+                return;
+            }
+            if (!_message.TryFinish(out var message))
             {
                 FailConnection(CloseStatus.InvalidPayload, "text message ends inside a UTF-8 sequence");
                 return;
             }
-            var payload = Join(_parts, _messageLength);
-            _parts.Clear();
-            var message = _messageType == MessageType.Text ? Message.TextFromUtf8(payload) : Message.Binary(payload);
-            _observer?.OnMessageReceived(_messageType, payload.Count);
+            _observer?.OnMessageReceived(message.Type, message.Payload.Count);
             if (IsAvailable(_stage._appOut)) Push(_stage._appOut, message);
             else _pendingMessage = message;
-        }
-
-        private static ByteString Join(List<ByteString> parts, long length)
-        {
-            if (parts.Count == 0) return ByteString.Empty;
-            if (parts.Count == 1) return parts[0];
-            var joined = GC.AllocateUninitializedArray<byte>((int)length); // every byte is written below
-            int offset = 0;
-            foreach (var part in parts) offset += part.CopyPrefixTo(joined.AsSpan(offset));
-            return ByteString.FromBytes(joined);
         }
 
         private void OnControlFrame(Opcode opcode, ByteString payload)
@@ -315,7 +274,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             _controlPayload = ByteString.Empty;
             switch (opcode)
             {
-                case Opcode.Ping when _state == State.Open:
+                case Opcode.Ping when _close.IsOpen:
                     // §5.5.2: answer with the same payload; §5.5.3: only the latest ping needs an answer.
                     _pendingPong = payload;
                     FlushOutbound();
@@ -329,7 +288,6 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
 
         private void OnCloseFrame(ByteString payload)
         {
-            _closeReceived = true;
             // §5.5.1: an optional 2-byte code, then an optional UTF-8 reason; §7.4: the code must be one that may be sent.
             ushort? code = null;
             (ushort Code, string Reason)? violation = null;
@@ -344,64 +302,73 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 if (!CloseStatus.IsValidOnWire(code.Value)) violation = (CloseStatus.ProtocolError, $"invalid close code {code}");
                 else if (!Utf8.IsValid(bytes[2..])) violation = (CloseStatus.ProtocolError, "close reason is not valid UTF-8");
             }
-            _receivedCode = code ?? CloseStatus.NoStatusReceived;
 
-            switch (_state)
+            bool peerFirst = _close.IsOpen;
+            _close.PeerClosed(code, violation);
+            if (peerFirst)
             {
-                case State.Open:
-                    // §5.5.1: reply with a Close, echoing the code; then close TCP (§7.1.1: the server closes first).
-                    _state = State.Closed;
-                    _closedByPeer = true;
-                    if (violation is { } v) _closeReason = v.Reason;
-                    CompleteAppOutAfterPendingMessage();
-                    if (!IsClosed(_stage._appIn)) Cancel(_stage._appIn);
-                    QueueClose(violation?.Code ?? code ?? CloseStatus.Normal, "", completeNetOutAfter: true);
-                    ScheduleOnce(CloseTimer, _settings.CloseTimeout);
-                    break;
-                case State.Closing:
-                    // Our Close is answered: the handshake is complete.
-                    _state = State.Closed;
-                    _completeNetOutAfterClose = true;
-                    if (_pendingClose is null && !IsClosed(_stage._netOut)) Complete(_stage._netOut);
-                    break;
+                // The handler gets the messages already received, and no more.
+                _message.Discard();
+                CompleteAppOutAfterPendingMessage();
+                // §5.5.1: reply with a Close, then close TCP (§7.1.1: the server closes first). A normal close waits for
+                // the handler to finish sending (Answering), at most the close timeout; an error is answered at once.
+                if (_close.Phase == ClosePhase.Closed && !IsClosed(_stage._appIn)) Cancel(_stage._appIn);
+                ScheduleOnce(CloseTimer, _settings.CloseTimeout);
             }
+            FlushOutbound();
         }
 
         private void OnPeerGone()
         {
+            // The peer sent its Close, then its FIN (a half-close): it still reads. The handler finishes, then our Close.
+            if (_close.Phase == ClosePhase.Answering) return;
             // TCP closed: without a Close frame that is an abnormal closure (§7.1.5: 1006).
-            if (_receivedCode is null && !_closeSent) _closedByPeer = true;
-            _receivedCode ??= CloseStatus.Abnormal;
-            _state = State.Closed;
-            if (_pendingClose is not null)
+            _close.PeerGone();
+            if (!HasOutbound())
             {
-                // Let the Close already queued go out, then finish.
-                _completeNetOutAfterClose = true;
-                if (!IsClosed(_stage._appOut)) Complete(_stage._appOut);
-                if (!IsClosed(_stage._appIn)) Cancel(_stage._appIn);
+                CompleteStage();
                 return;
             }
-            CompleteStage();
+            // Let what is already queued (our Close last) go out, then finish.
+            _message.Discard();
+            if (!IsClosed(_stage._appOut)) Complete(_stage._appOut);
+            if (!IsClosed(_stage._appIn)) Cancel(_stage._appIn);
         }
 
         private void PullNetInIfAllowed()
         {
             if (IsClosed(_stage._netIn) || HasBeenPulled(_stage._netIn)) return;
             // Back-pressure: a complete message waits for the handler; read nothing meanwhile.
-            if (_state == State.Open && _pendingMessage is not null) return;
+            if (_close.IsOpen && _pendingMessage is not null) return;
             Pull(_stage._netIn);
         }
 
         // ---- closing ------------------------------------------------------------------------------------------
 
+        /// <summary>§7.4.1 (1011): the handler failed; logged once, whichever of its ports reports it first.</summary>
+        private void OnHandlerFailed(Exception cause)
+        {
+            if (!_close.CanSendData) return;
+            Log.Error(cause, "WebSocket handler failed");
+            if (_close.Phase == ClosePhase.Answering) AnswerPeer(); // the peer is leaving anyway: answer its Close
+            else FailConnection(CloseStatus.InternalError, "internal error");
+        }
+
+        /// <summary>Answering → Closed: our Close answers the peer's; TCP closes after it, within the close timeout.</summary>
+        private void AnswerPeer()
+        {
+            if (!IsClosed(_stage._appIn)) Cancel(_stage._appIn);
+            _close.Answer();
+            ScheduleOnce(CloseTimer, _settings.CloseTimeout);
+            FlushOutbound();
+        }
+
         /// <summary>§7.1.2: start the closing handshake and wait for the peer's Close, at most the close timeout.</summary>
         private void InitiateClose(ushort code, string reason)
         {
-            if (_state != State.Open) return;
-            _state = State.Closing;
-            _closeReason = reason.Length > 0 ? reason : null;
+            if (!_close.BeginClose(code, reason)) return;
             StopMessages();
-            QueueClose(code, reason, completeNetOutAfter: false);
+            FlushOutbound();
             ScheduleOnce(CloseTimer, _settings.CloseTimeout);
             PullNetInIfAllowed();
         }
@@ -412,93 +379,70 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         /// </summary>
         private void FailConnection(ushort code, string reason)
         {
-            _closeReason = reason;
-            if (_state == State.Open)
+            bool wasOpen = _close.IsOpen;
+            _close.Fail(code, reason);
+            if (wasOpen)
             {
                 StopMessages();
-                QueueClose(code, reason, completeNetOutAfter: true);
                 ScheduleOnce(CloseTimer, _settings.CloseTimeout);
             }
-            else if (!IsClosed(_stage._netOut) && _pendingClose is null)
-            {
-                Complete(_stage._netOut);
-            }
-            _state = State.Closed;
+            FlushOutbound();
             Log.Debug("Failing WebSocket connection with {0}: {1}", code, reason);
         }
 
+        /// <summary>
+        /// No more messages either way. A message already taken from the handler stays queued: it goes out before
+        /// our Close (§5.5.1 forbids data frames only after it).
+        /// </summary>
         private void StopMessages()
         {
-            _inMessage = false;
-            _parts.Clear();
+            _message.Discard();
             _pendingMessage = null;
-            _pendingAppFrame = null;
             if (!IsClosed(_stage._appOut)) Complete(_stage._appOut);
             if (!IsClosed(_stage._appIn)) Cancel(_stage._appIn);
         }
 
         private void CompleteAppOutAfterPendingMessage()
         {
-            _inMessage = false;
-            _parts.Clear();
             if (_pendingMessage is null) { if (!IsClosed(_stage._appOut)) Complete(_stage._appOut); }
             else _completeAppOutAfterPending = true;
         }
 
-        private void QueueClose(ushort code, string reason, bool completeNetOutAfter)
-        {
-            if (_closeSent) return;
-            _closeSent = true;
-            _sentCode = code;
-            _pendingClose = new OutboundFrame(Opcode.Close, ClosePayload(code, reason));
-            _completeNetOutAfterClose = completeNetOutAfter;
-            FlushOutbound();
-        }
-
-        /// <summary>§5.5.1: 2-byte code, then the reason, all within 125 bytes (a reason is cut at a character boundary).</summary>
-        private static ByteString ClosePayload(ushort code, string reason)
-        {
-            var bytes = new byte[2 + Math.Min(Encoding.UTF8.GetByteCount(reason), Protocol.MaxControlPayloadLength - 2)];
-            BinaryPrimitives.WriteUInt16BigEndian(bytes, code);
-            int written = 0;
-            foreach (var rune in reason.EnumerateRunes())
-            {
-                if (written + rune.Utf8SequenceLength > bytes.Length - 2) break;
-                written += rune.EncodeToUtf8(bytes.AsSpan(2 + written));
-            }
-            return ByteString.FromBytes(bytes, 0, 2 + written);
-        }
-
         // ---- outbound -----------------------------------------------------------------------------------------
+
+        private bool HasOutbound() => _pendingAppFrame is not null || _pendingPong is not null || _pendingPing || _close.PendingFrame is not null;
 
         private void FlushOutbound()
         {
-            if (!IsAvailable(_stage._netOut)) return;
-            if (_pendingAppFrame is { } frame)
+            if (IsClosed(_stage._netOut)) return;
+            if (IsAvailable(_stage._netOut))
             {
-                _pendingAppFrame = null;
-                PushOut(frame);
+                if (_pendingAppFrame is { } frame)
+                {
+                    _pendingAppFrame = null;
+                    PushOut(frame);
+                }
+                else if (_pendingPong is { } pong)
+                {
+                    _pendingPong = null;
+                    PushOut(new OutboundFrame(Opcode.Pong, pong));
+                }
+                else if (_pendingPing)
+                {
+                    _pendingPing = false;
+                    PushOut(new OutboundFrame(Opcode.Ping, ByteString.Empty));
+                }
+                else if (_close.TakeFrame() is { } close)
+                {
+                    PushOut(close);
+                }
+                else if (_close.CanSendData && !IsClosed(_stage._appIn) && !HasBeenPulled(_stage._appIn))
+                {
+                    Pull(_stage._appIn);
+                }
             }
-            else if (_pendingPong is { } pong)
-            {
-                _pendingPong = null;
-                PushOut(new OutboundFrame(Opcode.Pong, pong));
-            }
-            else if (_pendingPing)
-            {
-                _pendingPing = false;
-                PushOut(new OutboundFrame(Opcode.Ping, ByteString.Empty));
-            }
-            else if (_pendingClose is { } close)
-            {
-                _pendingClose = null;
-                PushOut(close);
-                if (_completeNetOutAfterClose) Complete(_stage._netOut);
-            }
-            else if (_state == State.Open && !IsClosed(_stage._appIn) && !HasBeenPulled(_stage._appIn))
-            {
-                Pull(_stage._appIn);
-            }
+            // §7.1.1: once the handshake is over on our side and our Close is out, TCP closes (FIN after the last frame).
+            if (_close.Phase == ClosePhase.Closed && !HasOutbound()) Complete(_stage._netOut);
         }
 
         private void PushOut(OutboundFrame frame)
@@ -528,11 +472,12 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         {
             if (timerKey is CloseTimer)
             {
-                _closeReason ??= "close timeout";
-                CompleteStage();
+                _close.TimedOut();
+                if (_close.Phase == ClosePhase.Answering) AnswerPeer(); // the handler did not finish: answer without it
+                else CompleteStage();
                 return;
             }
-            if (_state != State.Open) return;
+            if (!_close.IsOpen) return;
             long now = Environment.TickCount64;
             if (_settings.IdleTimeout is { } idle && now - _lastInbound >= (long)idle.TotalMilliseconds)
             {
