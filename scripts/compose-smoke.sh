@@ -34,7 +34,7 @@ finish() {
   fi
   if timeout 10 docker info >/dev/null 2>&1; then
     printf '\n==> docker compose down\n'
-    timeout 90 docker compose --profile bench down --remove-orphans --timeout 10 || echo "compose-smoke: down failed" >&2
+    timeout 90 docker compose --profile single --profile bench down --remove-orphans --timeout 10 || echo "compose-smoke: down failed" >&2
   fi
   rm -rf "$work"
   [ "$status" -eq 0 ] && printf '\ncompose-smoke: PASSED\n'
@@ -83,8 +83,8 @@ if ! setpriv --reuid "$container_uid" --regid "$container_uid" --clear-groups te
   echo "certs/dev-key.pem is not readable by uid $container_uid: the container must serve a certificate from memory, and say so once"
 fi
 
-step "docker compose build (server and bench images)"
-timeout 1200 docker compose --profile bench build
+step "docker compose build (server and bench images: both profiles, so a stale server image is never used)"
+timeout 1200 docker compose --profile single --profile bench build
 
 step "docker compose up -d"
 timeout 120 docker compose up -d actorwss

@@ -26,7 +26,7 @@ internal sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSo
 /// One instance per listener; <see cref="Create"/> builds a fresh graph per connection.
 /// </summary>
 internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router, ListenerMetrics metrics,
-    string? dispatcher = null)
+    string? dispatcher = null, bool transportCoalescesWrites = false)
 {
     /// <summary>The dispatcher the connection's stream must run on (the transport's); null: the default.</summary>
     public string? Dispatcher => dispatcher;
@@ -40,11 +40,14 @@ internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerConte
         var web = Handshake.Create(settings.Http, router, metrics, context)
             .AtopMat(WebSocketFraming.Create(), (handshake, _) => handshake)
             .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics, context.Control), (handshake, control) => (handshake, control));
-        var stack = tls is null
-            ? WriteCoalescing.Create(settings.Transport.WriteCoalesceBytes).AtopMat(web, (_, layers) => (layers, (TlsSession?)null))
-            : TlsFlow.Create(tls, new ConnectionTlsObserver(metrics, context)).AtopMat(web, (session, layers) => (layers, (TlsSession?)session));
-        return stack.JoinMat(ConnectionHandlerFlow.Create(context, metrics),
-            (layers, address) => new ConnectionHandles(layers.Item1.handshake, layers.Item1.control, address, layers.Item2));
+        var handler = ConnectionHandlerFlow.Create(context, metrics);
+        if (tls is not null)
+            return TlsFlow.Create(tls, new ConnectionTlsObserver(metrics, context))
+                .AtopMat(web, (session, layers) => (layers, session))
+                .JoinMat(handler, (stack, address) => new ConnectionHandles(stack.layers.handshake, stack.layers.control, address, stack.session));
+        // ws://: writes coalesce in the transport's own stage where it does that, else in a stage of their own.
+        var plain = transportCoalescesWrites ? web : WriteCoalescing.Create(settings.Transport.WriteCoalesceBytes).AtopMat(web, Keep.Right);
+        return plain.JoinMat(handler, (layers, address) => new ConnectionHandles(layers.handshake, layers.control, address, null));
     }
 
     /// <summary>For connections the listener will not serve: read the request, answer 503, close (over TLS on wss://).</summary>

@@ -21,7 +21,12 @@ namespace ActorWss.Transport;
 /// gets <see cref="SocketConnectionStage.PendingSendLinger"/>.
 /// </para>
 /// </summary>
-internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout) : GraphStage<FlowShape<ByteString, ByteString>>
+/// <remarks>
+/// Writes coalesce here: while a write waits for the kernel, bytes offered meanwhile are appended to it, up to
+/// <c>write-coalesce-bytes</c>, and go out together (no batching stage above the socket).
+/// </remarks>
+internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout, int coalesceBytes = 64 * 1024)
+    : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly Inlet<ByteString> _in = new("socket.send");
     private readonly Outlet<ByteString> _out = new("socket.receive");
@@ -30,7 +35,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout)
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("socket");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, socket, sendTimeout);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, socket, sendTimeout, coalesceBytes);
 
     private sealed class Logic : TimerGraphStageLogic, IReadinessHandler
     {
@@ -39,6 +44,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout)
         private readonly EventLoopSocketStage _stage;
         private readonly Socket _socket;
         private readonly TimeSpan? _sendTimeout;
+        private readonly int _coalesceBytes;
         private EventLoop? _loop;
         private ulong _token;
         private Action? _onReady;
@@ -51,18 +57,19 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout)
         private bool _peerClosed;
         private bool _closed;
 
-        public Logic(EventLoopSocketStage stage, Socket socket, TimeSpan? sendTimeout) : base(stage.Shape)
+        public Logic(EventLoopSocketStage stage, Socket socket, TimeSpan? sendTimeout, int coalesceBytes) : base(stage.Shape)
         {
             _stage = stage;
             _socket = socket;
             _sendTimeout = sendTimeout;
+            _coalesceBytes = coalesceBytes;
             SetHandler(stage._out, onPull: TryReceive, onDownstreamFinish: _ =>
             {
                 // Nobody reads any more: close once our own bytes are out.
                 if (IsClosed(stage._in) && _unsent is null) Close();
                 else LingerIfStuck();
             });
-            SetHandler(stage._in, onPush: () => Send(Grab(stage._in)), onUpstreamFinish: () =>
+            SetHandler(stage._in, onPush: OnSendPush, onUpstreamFinish: () =>
             {
                 if (_unsent is null) FinishOutput();
             }, onUpstreamFailure: Abort);
@@ -141,10 +148,24 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout)
 
         // ---- send ---------------------------------------------------------------------------------------------
 
-        private void Send(ByteString bytes)
+        private void OnSendPush()
         {
-            _unsent = bytes;
-            ContinueSend();
+            var bytes = Grab(_stage._in);
+            if (_unsent is null)
+            {
+                _unsent = bytes;
+                ContinueSend();
+                return;
+            }
+            // A write is waiting for the kernel: these bytes join it.
+            _unsent = _unsent.Concat(bytes);
+            PullWhileWaiting();
+        }
+
+        /// <summary>While a write waits, take more to send with it, up to the coalescing limit (beyond it: back-pressure).</summary>
+        private void PullWhileWaiting()
+        {
+            if (_unsent!.Count < _coalesceBytes && !IsClosed(_stage._in) && !HasBeenPulled(_stage._in)) Pull(_stage._in);
         }
 
         /// <summary>Writes what the kernel takes now; the rest waits for writability.</summary>
@@ -172,6 +193,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout)
                     _unsent = unsent;
                     if (_sendTimeout is { } timeout && !IsTimerActive(SendTimer)) ScheduleOnce(SendTimer, timeout);
                     LingerIfStuck();
+                    PullWhileWaiting();
                     return;
                 }
                 if (error != SocketError.Success)
@@ -185,7 +207,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout)
             CancelTimer(SendTimer);
             CancelTimer(LingerTimer);
             if (IsClosed(_stage._in)) FinishOutput();
-            else Pull(_stage._in);
+            else if (!HasBeenPulled(_stage._in)) Pull(_stage._in);
         }
 
         // ---- closing ------------------------------------------------------------------------------------------

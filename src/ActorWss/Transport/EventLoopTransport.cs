@@ -14,7 +14,9 @@ internal sealed class EventLoopTransport(TransportSettings settings) : IServerTr
 
     public string? ConnectionDispatcher => Dispatcher;
 
+    public bool CoalescesWrites => true;
+
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog) =>
         Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes, settings.SendTimeout,
-            socket => Flow.FromGraph(new EventLoopSocketStage(socket, settings.SendTimeout))));
+            socket => Flow.FromGraph(new EventLoopSocketStage(socket, settings.SendTimeout, settings.WriteCoalesceBytes))));
 }

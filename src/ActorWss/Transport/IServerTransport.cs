@@ -25,4 +25,10 @@ internal interface IServerTransport
 
     /// <summary>The dispatcher that connection streams must run on (their socket stage needs it); null: the default one.</summary>
     string? ConnectionDispatcher => null;
+
+    /// <summary>
+    /// The connection flow itself merges bytes offered while a write is pending into the next write (so the pipeline
+    /// adds no <see cref="WriteCoalescing"/> stage of its own).
+    /// </summary>
+    bool CoalescesWrites => false;
 }

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorWss.Configuration;
+using ActorWss.Tests.Support;
+using ActorWss.Transport;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorWss.Tests.Transport;
+
+/// <summary>The event-loop transport's connection stage on real sockets: what it coalesces while the peer is slow.</summary>
+public sealed class EventLoopTransportTests(ITestOutputHelper output) : ServerScenario(output)
+{
+    [Fact]
+    public async Task Bytes_offered_while_a_write_waits_for_a_slow_peer_go_out_complete_and_in_order()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "the event loops run on Linux (epoll)");
+        const int chunks = 4000; // of 1,000 bytes each, 4 MB:: far more than the kernel buffers, so writes must wait
+        var transport = new EventLoopTransport(TransportSettings.Default with { WriteCoalesceBytes = 64 * 1024 });
+        var onLoops = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithDispatcher(EventLoopTransport.Dispatcher));
+        var (binding, _) = transport.Bind("127.0.0.1", 0, 16)
+            .Take(1)
+            .Select(connection =>
+            {
+                var source = Source.From(Enumerable.Range(0, chunks)).Select(Chunk);
+                connection.Flow.RunWith(source, Sink.Ignore<ByteString>(), onLoops);
+                return connection;
+            })
+            .ToMaterialized(Sink.Ignore<AcceptedConnection>(), Keep.Both)
+            .Run(onLoops);
+        var endpoint = (IPEndPoint)(await binding).LocalAddress;
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await client.ConnectAsync(endpoint);
+        await Task.Delay(500); // the server fills the socket buffers and has to wait (and coalesce) before anyone reads
+
+        var received = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        using var timeout = new CancellationTokenSource(Timeout);
+        int n;
+        while ((n = await client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0) received.Write(buffer, 0, n);
+
+        var expected = new MemoryStream();
+        for (int i = 0; i < chunks; i++) expected.Write(Chunk(i).ToArray());
+        Assert.Equal(expected.Length, received.Length);
+        Assert.True(expected.ToArray().AsSpan().SequenceEqual(received.ToArray()), "the bytes arrived altered or out of order");
+    }
+
+    /// <summary>Chunk i: its index, then bytes that depend on it, so a lost, doubled or reordered chunk shows.</summary>
+    private static ByteString Chunk(int i)
+    {
+        var bytes = new byte[1000];
+        BitConverter.TryWriteBytes(bytes, i);
+        for (int k = 4; k < bytes.Length; k++) bytes[k] = (byte)(i * 31 + k);
+        return ByteString.FromBytes(bytes);
+    }
+}
