@@ -156,7 +156,7 @@ grep '^actorwss_' "$work/metrics.txt" | grep -v '_bucket{' || true
 echo "($(grep -c '^actorwss_.*_bucket{' "$work/metrics.txt" || true) histogram bucket lines not shown)"
 
 step "bench profile: load over ws:// and wss:// for 3 s each"
-timeout 180 docker compose --profile bench run --rm -T bench -d 3s --warmup 1s >"$work/bench.txt" 2>&1 \
+timeout 180 docker compose --profile single --profile bench run --rm -T bench -d 3s --warmup 1s >"$work/bench.txt" 2>&1 \
   || { cat "$work/bench.txt"; fail "the load generator failed"; }
 cat "$work/bench.txt"
 
