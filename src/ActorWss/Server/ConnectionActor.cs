@@ -135,12 +135,21 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         ConnectionHandles handles;
         try
         {
-            (writesDone, readsDone, handles) = Flow.Create<ByteString>()
-                .WatchTermination(Keep.Right)
-                .ViaMaterialized(_connection.Flow, Keep.Left)
-                .WatchTermination(Keep.Both)
-                .JoinMaterialized(_pipeline.Create(context), (done, handles) => (done.Item1, done.Item2, (ConnectionHandles)handles))
-                .Run(materializer);
+            if (_connection.Ended is { } socketClosed)
+            {
+                // The transport reports when its socket is closed: no stages to watch it.
+                handles = _connection.Flow.JoinMaterialized(_pipeline.Create(context), Keep.Right).Run(materializer);
+                writesDone = readsDone = socketClosed;
+            }
+            else
+            {
+                (writesDone, readsDone, handles) = Flow.Create<ByteString>()
+                    .WatchTermination(Keep.Right)
+                    .ViaMaterialized(_connection.Flow, Keep.Left)
+                    .WatchTermination(Keep.Both)
+                    .JoinMaterialized(_pipeline.Create(context), (done, handles) => (done.Item1, done.Item2, (ConnectionHandles)handles))
+                    .Run(materializer);
+            }
         }
         catch
         {

@@ -25,7 +25,8 @@ namespace ActorWss.Transport;
 /// Writes coalesce here: while a write waits for the kernel, bytes offered meanwhile are appended to it, up to
 /// <c>write-coalesce-bytes</c>, and go out together (no batching stage above the socket).
 /// </remarks>
-internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout, int coalesceBytes = 64 * 1024)
+/// <param name="ended">Completed when the socket is closed (faulted with the failure that closed it); materialize once.</param>
+internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout, int coalesceBytes = 64 * 1024, TaskCompletionSource? ended = null)
     : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly Inlet<ByteString> _in = new("socket.send");
@@ -35,7 +36,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("socket");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, socket, sendTimeout, coalesceBytes);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, socket, sendTimeout, coalesceBytes, ended);
 
     private sealed class Logic : TimerGraphStageLogic, IReadinessHandler
     {
@@ -45,6 +46,8 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
         private readonly Socket _socket;
         private readonly TimeSpan? _sendTimeout;
         private readonly int _coalesceBytes;
+        private readonly TaskCompletionSource? _ended;
+        private Exception? _failure;
         private EventLoop? _loop;
         private ulong _token;
         private Action? _onReady;
@@ -57,8 +60,10 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
         private bool _peerClosed;
         private bool _closed;
 
-        public Logic(EventLoopSocketStage stage, Socket socket, TimeSpan? sendTimeout, int coalesceBytes) : base(stage.Shape)
+        public Logic(EventLoopSocketStage stage, Socket socket, TimeSpan? sendTimeout, int coalesceBytes, TaskCompletionSource? ended)
+            : base(stage.Shape)
         {
+            _ended = ended;
             _stage = stage;
             _socket = socket;
             _sendTimeout = sendTimeout;
@@ -93,7 +98,12 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             Pull(_stage._in);
         }
 
-        public override void PostStop() => Close();
+        public override void PostStop()
+        {
+            Close();
+            if (_failure is null) _ended?.TrySetResult();
+            else _ended?.TrySetException(_failure);
+        }
 
         /// <summary>On the loop's thread, between passes: note what is ready and enter the stage once for all of it.</summary>
         void IReadinessHandler.OnReady(uint events)
@@ -254,6 +264,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
 
         private void Abort(Exception cause)
         {
+            _failure ??= cause;
             if (!_closed)
             {
                 _closed = true;

@@ -18,5 +18,9 @@ internal sealed class EventLoopTransport(TransportSettings settings) : IServerTr
 
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog) =>
         Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes, settings.SendTimeout,
-            socket => Flow.FromGraph(new EventLoopSocketStage(socket, settings.SendTimeout, settings.WriteCoalesceBytes))));
+            socket =>
+            {
+                var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return (Flow.FromGraph(new EventLoopSocketStage(socket, settings.SendTimeout, settings.WriteCoalesceBytes, ended)), ended.Task);
+            }));
 }

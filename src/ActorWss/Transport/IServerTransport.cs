@@ -10,7 +10,11 @@ namespace ActorWss.Transport;
 /// Completing the flow's input half-closes the socket (FIN) and keeps reading until the peer closes; cancelling its
 /// output after that closes the socket. Materialize the flow exactly once.
 /// </remarks>
-internal sealed record AcceptedConnection(EndPoint Local, EndPoint Remote, Flow<ByteString, ByteString, NotUsed> Flow);
+/// <param name="Ended">
+/// Where the transport reports it: completes when the flow's socket is closed in both directions (faulted with the
+/// transport's failure), so the connection needs no stages of its own to watch for that. Null: watch the flow.
+/// </param>
+internal sealed record AcceptedConnection(EndPoint Local, EndPoint Remote, Flow<ByteString, ByteString, NotUsed> Flow, Task? Ended = null);
 
 /// <summary>A bound listening socket.</summary>
 internal sealed record TransportBinding(EndPoint LocalAddress, Func<Task> Unbind);

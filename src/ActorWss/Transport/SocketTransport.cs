@@ -25,7 +25,7 @@ internal sealed class SocketTransport(TransportSettings settings) : IServerTrans
 /// behind <see cref="SendTimeout"/>.
 /// </param>
 internal sealed class SocketListenerStage(string host, int port, int backlog, int receiveBufferBytes, TimeSpan? sendTimeout = null,
-    Func<Socket, Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>>? connectionFlow = null)
+    Func<Socket, (Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed> Flow, Task? Ended)>? connectionFlow = null)
     : GraphStageWithMaterializedValue<SourceShape<AcceptedConnection>, Task<TransportBinding>>
 {
     private readonly Outlet<AcceptedConnection> _out = new("socket-listener.out");
@@ -37,7 +37,7 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
     private (string Host, int Port, int Backlog, int ReceiveBufferBytes, TimeSpan? SendTimeout) Settings { get; } =
         (host, port, backlog, receiveBufferBytes, sendTimeout);
 
-    private Func<Socket, Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed>>? ConnectionFlow { get; } = connectionFlow;
+    private Func<Socket, (Flow<Akka.IO.ByteString, Akka.IO.ByteString, Akka.NotUsed> Flow, Task? Ended)>? ConnectionFlow { get; } = connectionFlow;
 
     public override ILogicAndMaterializedValue<Task<TransportBinding>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
@@ -148,10 +148,17 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
             try
             {
                 socket.NoDelay = true;
-                connection = new AcceptedConnection(socket.LocalEndPoint!, socket.RemoteEndPoint!,
-                    _stage.ConnectionFlow?.Invoke(socket)
-                    ?? SendTimeout.Create(_stage.Settings.SendTimeout)
-                        .Via(Flow.FromGraph(new SocketConnectionStage(socket, _stage.Settings.ReceiveBufferBytes))));
+                if (_stage.ConnectionFlow is { } create)
+                {
+                    var (flow, ended) = create(socket);
+                    connection = new AcceptedConnection(socket.LocalEndPoint!, socket.RemoteEndPoint!, flow, ended);
+                }
+                else
+                {
+                    connection = new AcceptedConnection(socket.LocalEndPoint!, socket.RemoteEndPoint!,
+                        SendTimeout.Create(_stage.Settings.SendTimeout)
+                            .Via(Flow.FromGraph(new SocketConnectionStage(socket, _stage.Settings.ReceiveBufferBytes))));
+                }
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
