@@ -38,7 +38,7 @@ public sealed class EventLoopTransportTests(ITestOutputHelper output) : ServerSc
         await Task.Delay(500); // the server fills the socket buffers and has to wait (and coalesce) before anyone reads
 
         var received = new MemoryStream();
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[256 * 1024];
         using var timeout = new CancellationTokenSource(Timeout);
         int n;
         while ((n = await client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0) received.Write(buffer, 0, n);
@@ -47,6 +47,45 @@ public sealed class EventLoopTransportTests(ITestOutputHelper output) : ServerSc
         for (int i = 0; i < chunks; i++) expected.Write(Chunk(i).ToArray());
         Assert.Equal(expected.Length, received.Length);
         Assert.True(expected.ToArray().AsSpan().SequenceEqual(received.ToArray()), "the bytes arrived altered or out of order");
+    }
+
+    [Fact]
+    public async Task A_slow_reader_that_keeps_taking_64_KiB_per_send_timeout_keeps_its_connection()
+    {
+        // One 24 MB write (a large message; more than the kernel buffers hold) to a peer that reads every 20 ms: the
+        // whole takes several send timeouts (3 s), but the kernel takes more than 64 KiB of it in every period, which
+        // is progress (actorwss.transport.send-timeout: counted per 64 KiB, not per write). The kernel reports room
+        // only once a third of its send buffer has drained, so the period must leave time for that.
+        const int chunks = 24_000;
+        var message = ByteString.FromBytes(Enumerable.Range(0, chunks).SelectMany(i => Chunk(i).ToArray()).ToArray());
+        var transport = new EventLoopTransport(TransportSettings.Default with { SendTimeout = TimeSpan.FromSeconds(3) });
+        var onLoops = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithDispatcher(EventLoopTransport.Dispatcher));
+        var (binding, _) = transport.Bind("127.0.0.1", 0, 16)
+            .Take(1)
+            .Select(connection =>
+            {
+                connection.Flow.RunWith(Source.Single(message), Sink.Ignore<ByteString>(), onLoops);
+                return connection;
+            })
+            .ToMaterialized(Sink.Ignore<AcceptedConnection>(), Keep.Both)
+            .Run(onLoops);
+        var endpoint = (IPEndPoint)(await binding).LocalAddress;
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(endpoint);
+        long received = 0;
+        var buffer = new byte[64 * 1024];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            int n;
+            try { n = await client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token); }
+            catch (SocketException e) { Assert.Fail($"the server dropped a reader that kept taking data, after {received:N0} bytes: {e.SocketErrorCode}"); return; }
+            if (n == 0) break;
+            received += n;
+            await Task.Delay(20);
+        }
+        Assert.Equal(chunks * 1000L, received);
     }
 
     /// <summary>Chunk i: its index, then bytes that depend on it, so a lost, doubled or reordered chunk shows.</summary>

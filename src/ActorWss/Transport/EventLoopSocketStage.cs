@@ -48,6 +48,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
         private readonly int _coalesceBytes;
         private readonly TaskCompletionSource? _ended;
         private Exception? _failure;
+        private int _progress; // bytes the peer took since the send timer started: each SendTimeout.ChunkBytes restarts it
         private EventLoop? _loop;
         private ulong _token;
         private Action? _onReady;
@@ -201,7 +202,11 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
                 {
                     _writable = false;
                     _unsent = unsent;
-                    if (_sendTimeout is { } timeout && !IsTimerActive(SendTimer)) ScheduleOnce(SendTimer, timeout);
+                    if (_sendTimeout is { } timeout && !IsTimerActive(SendTimer))
+                    {
+                        ScheduleOnce(SendTimer, timeout);
+                        _progress = 0;
+                    }
                     LingerIfStuck();
                     PullWhileWaiting();
                     return;
@@ -212,6 +217,14 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
                     return;
                 }
                 unsent = sent == unsent.Count ? ByteString.Empty : unsent.Slice(sent);
+                // Progress is counted per 64 KiB (actorwss.transport.send-timeout): a slow reader that keeps taking
+                // keeps its connection, however much waits behind (a large message, or writes coalesced meanwhile).
+                _progress += sent;
+                if (_progress >= SendTimeout.ChunkBytes)
+                {
+                    CancelTimer(SendTimer);
+                    _progress = 0;
+                }
             }
             _unsent = null;
             CancelTimer(SendTimer);
