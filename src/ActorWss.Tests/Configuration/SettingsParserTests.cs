@@ -42,10 +42,18 @@ public class SettingsParserTests
         Assert.Null(settings.WebSocket.KeepAliveInterval);
         Assert.Empty(settings.WebSocket.Subprotocols);
 
-        Assert.Equal(new TransportSettings(TransportKind.Auto, 64 * 1024, 8 * 1024, TimeSpan.FromSeconds(60)), settings.Transport);
+        Assert.Equal(new TransportSettings(TransportKind.Auto, 64 * 1024, 8 * 1024, TimeSpan.FromSeconds(60), CorkWrites: true), settings.Transport);
         var echo = Assert.Single(settings.Routes);
         Assert.Equal(new RouteSettings("echo", "/", "echo", "none", null, null, 256, OverflowPolicy.Close1013), echo);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.DrainTimeout);
+    }
+
+    [Fact]
+    public void Corked_writes_can_be_turned_off()
+    {
+        var settings = SettingsParser.Parse(ConfigurationFactory.ParseString("actorwss.transport.cork-writes = off"));
+
+        Assert.False(settings.Transport.CorkWrites);
     }
 
     [Fact]

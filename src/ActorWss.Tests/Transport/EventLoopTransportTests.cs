@@ -89,7 +89,7 @@ public sealed class EventLoopTransportTests(ITestOutputHelper output) : ServerSc
     }
 
     /// <summary>Chunk i: its index, then bytes that depend on it, so a lost, doubled or reordered chunk shows.</summary>
-    private static ByteString Chunk(int i)
+    internal static ByteString Chunk(int i)
     {
         var bytes = new byte[1000];
         BitConverter.TryWriteBytes(bytes, i);

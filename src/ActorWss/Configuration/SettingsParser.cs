@@ -77,7 +77,8 @@ internal static class SettingsParser
             Kind: transport.GetEnum("kind", TransportKinds),
             WriteCoalesceBytes: (int)transport.GetByteSize("write-coalesce-bytes", 1, 16 * 1024 * 1024),
             ReceiveBufferBytes: (int)transport.GetByteSize("receive-buffer-bytes", 256, 16 * 1024 * 1024),
-            SendTimeout: transport.GetOptionalDuration("send-timeout"));
+            SendTimeout: transport.GetOptionalDuration("send-timeout"),
+            CorkWrites: transport.GetBoolean("cork-writes"));
 
         var listeners = new List<ListenerSettings>();
         var tlsSection = root.Section("tls");

@@ -21,8 +21,12 @@ internal enum TransportKind
 /// <param name="SendTimeout">
 /// A connection whose peer takes none of a pending write (up to 64 KiB of it) for this long is dropped; null: never.
 /// </param>
+/// <param name="CorkWrites">
+/// Event loops: a connection's writes wait until its stream has handled everything it was given in this run, then go
+/// out in one write.
+/// </param>
 internal sealed record TransportSettings(TransportKind Kind, int WriteCoalesceBytes, int ReceiveBufferBytes = 8 * 1024,
-    TimeSpan? SendTimeout = null)
+    TimeSpan? SendTimeout = null, bool CorkWrites = true)
 {
     public static TransportSettings Default { get; } = new(TransportKind.Auto, 64 * 1024, SendTimeout: TimeSpan.FromSeconds(60));
 }

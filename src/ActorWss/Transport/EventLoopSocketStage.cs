@@ -23,10 +23,13 @@ namespace ActorWss.Transport;
 /// </summary>
 /// <remarks>
 /// Writes coalesce here: while a write waits for the kernel, bytes offered meanwhile are appended to it, up to
-/// <c>write-coalesce-bytes</c>, and go out together (no batching stage above the socket).
+/// <c>write-coalesce-bytes</c>, and go out together (no batching stage above the socket). With <c>cork</c>, writes
+/// also wait for the end of the stream's run on the loop (<see cref="EventLoop.FlushAfterWork"/>): the echoes of
+/// many messages read at once leave in one write, as they do from Kestrel, instead of one system call each.
 /// </remarks>
 /// <param name="ended">Completed when the socket is closed (faulted with the failure that closed it); materialize once.</param>
-internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout, int coalesceBytes = 64 * 1024, TaskCompletionSource? ended = null)
+internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout, int coalesceBytes = 64 * 1024, TaskCompletionSource? ended = null,
+    bool cork = true)
     : GraphStage<FlowShape<ByteString, ByteString>>
 {
     private readonly Inlet<ByteString> _in = new("socket.send");
@@ -36,9 +39,9 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("socket");
 
-    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, socket, sendTimeout, coalesceBytes, ended);
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, socket, sendTimeout, coalesceBytes, ended, cork);
 
-    private sealed class Logic : TimerGraphStageLogic, IReadinessHandler
+    private sealed class Logic : TimerGraphStageLogic, IReadinessHandler, IFlushAfterWork
     {
         private const string SendTimer = "send-timeout", LingerTimer = "linger";
 
@@ -47,24 +50,29 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
         private readonly TimeSpan? _sendTimeout;
         private readonly int _coalesceBytes;
         private readonly TaskCompletionSource? _ended;
+        private readonly bool _cork;
         private Exception? _failure;
         private int _progress; // bytes the peer took since the send timer started: each SendTimeout.ChunkBytes restarts it
         private EventLoop? _loop;
         private ulong _token;
         private Action? _onReady;
+        private Action? _onFlushStalled;
         private uint _readyEvents;     // readiness seen by the loop and not yet handled by the stage
         private bool _readable = true;  // edge-triggered: assume data until a read says otherwise
         private bool _hungUp;           // the peer closed or reset: read until the read says so, whatever its size
         private bool _writable = true;
         private ByteString? _unsent;    // what the kernel has not taken yet
+        private ByteString? _corked;    // what this run of the stream has produced so far, sent when the run returns
+        private SocketError _flushError; // a corked write that failed outside the stream, for the stream to fail with
         private bool _outputShutdown;
         private bool _peerClosed;
         private bool _closed;
 
-        public Logic(EventLoopSocketStage stage, Socket socket, TimeSpan? sendTimeout, int coalesceBytes, TaskCompletionSource? ended)
+        public Logic(EventLoopSocketStage stage, Socket socket, TimeSpan? sendTimeout, int coalesceBytes, TaskCompletionSource? ended, bool cork)
             : base(stage.Shape)
         {
             _ended = ended;
+            _cork = cork;
             _stage = stage;
             _socket = socket;
             _sendTimeout = sendTimeout;
@@ -72,11 +80,15 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             SetHandler(stage._out, onPull: TryReceive, onDownstreamFinish: _ =>
             {
                 // Nobody reads any more: close once our own bytes are out.
+                Uncork();
+                if (_closed) return;
                 if (IsClosed(stage._in) && _unsent is null) Close();
                 else LingerIfStuck();
             });
             SetHandler(stage._in, onPush: OnSendPush, onUpstreamFinish: () =>
             {
+                Uncork();
+                if (_closed) return;
                 if (_unsent is null) FinishOutput();
             }, onUpstreamFailure: Abort);
         }
@@ -86,6 +98,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             _loop = EventLoop.Current ?? throw new InvalidOperationException(
                 "the event-loop transport's connection streams must run on the event-loop dispatcher (actorwss.transport.event-loop-dispatcher)");
             _onReady = GetAsyncCallback(OnReadiness);
+            _onFlushStalled = GetAsyncCallback(OnFlushStalled);
             try
             {
                 _socket.Blocking = false;
@@ -146,6 +159,8 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             if (n == 0)
             {
                 _peerClosed = true;
+                Uncork();
+                if (_closed) return;
                 Complete(_stage._out);
                 if (IsClosed(_stage._in) && _unsent is null) Close();
                 return;
@@ -162,6 +177,11 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
         private void OnSendPush()
         {
             var bytes = Grab(_stage._in);
+            if (_unsent is null && _cork)
+            {
+                Cork(bytes);
+                return;
+            }
             if (_unsent is null)
             {
                 _unsent = bytes;
@@ -179,52 +199,119 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             if (_unsent!.Count < _coalesceBytes && !IsClosed(_stage._in) && !HasBeenPulled(_stage._in)) Pull(_stage._in);
         }
 
-        /// <summary>Writes what the kernel takes now; the rest waits for writability.</summary>
-        private void ContinueSend()
+        /// <summary>Holds <paramref name="bytes"/> until this run of the stream returns, taking more meanwhile.</summary>
+        private void Cork(ByteString bytes)
         {
-            var unsent = _unsent!;
-            while (!unsent.IsEmpty)
+            if (_corked is null)
+            {
+                _corked = bytes;
+                _loop!.FlushAfterWork(this);
+            }
+            else
+            {
+                _corked = _corked.Concat(bytes);
+            }
+            if (_corked.Count >= _coalesceBytes) Uncork();
+            else Pull(_stage._in);
+        }
+
+        /// <summary>Sends what is corked now, inside the stream (closing, or the coalescing limit reached).</summary>
+        private void Uncork()
+        {
+            if (_corked is not { } corked) return;
+            _corked = null;
+            _unsent = corked;
+            ContinueSend();
+        }
+
+        /// <summary>
+        /// The stream's run returned (on the loop's thread, outside the interpreter): the corked bytes go out. The stage
+        /// pulled its inlet when it corked, so a write the kernel takes whole needs nothing from the stream; one it does
+        /// not take (or a failed one) re-enters the stream, which waits for writability or fails as for any write.
+        /// </summary>
+        void IFlushAfterWork.Flush()
+        {
+            if (_corked is not { } corked || _closed || _unsent is not null) return;
+            _corked = null;
+            var rest = SendNow(corked, out var error);
+            if (rest.IsEmpty) return;
+            _unsent = rest;
+            if (error == SocketError.WouldBlock) _writable = false;
+            else _flushError = error;
+            _onFlushStalled!();
+        }
+
+        private void OnFlushStalled()
+        {
+            if (_closed || _unsent is null) return;
+            if (_flushError != SocketError.Success)
+            {
+                Fail(new SocketException((int)_flushError));
+                return;
+            }
+            if (_writable) ContinueSend(); // became writable before this ran
+            else Stalled();
+        }
+
+        /// <summary>Writes what the kernel takes of <paramref name="bytes"/> without blocking; returns the rest.</summary>
+        private ByteString SendNow(ByteString bytes, out SocketError error)
+        {
+            error = SocketError.Success;
+            while (!bytes.IsEmpty)
             {
                 int sent;
-                SocketError error;
-                if (unsent.IsCompact)
+                if (bytes.IsCompact)
                 {
-                    sent = _socket.Send(unsent.ToReadOnlySpan(), SocketFlags.None, out error);
+                    sent = _socket.Send(bytes.ToReadOnlySpan(), SocketFlags.None, out error);
                 }
                 else
                 {
                     // A rope (a frame header and its payload, a batch of frames): gathered into the loop's buffer.
                     var scratch = _loop!.ReceiveBuffer;
-                    int count = unsent.CopyPrefixTo(scratch);
+                    int count = bytes.CopyPrefixTo(scratch);
                     sent = _socket.Send(scratch.AsSpan(0, count), SocketFlags.None, out error);
                 }
-                if (error == SocketError.WouldBlock)
-                {
-                    _writable = false;
-                    _unsent = unsent;
-                    if (_sendTimeout is { } timeout && !IsTimerActive(SendTimer))
-                    {
-                        ScheduleOnce(SendTimer, timeout);
-                        _progress = 0;
-                    }
-                    LingerIfStuck();
-                    PullWhileWaiting();
-                    return;
-                }
-                if (error != SocketError.Success)
-                {
-                    Fail(new SocketException((int)error));
-                    return;
-                }
-                unsent = sent == unsent.Count ? ByteString.Empty : unsent.Slice(sent);
+                if (error != SocketError.Success) return bytes;
+                bytes = sent == bytes.Count ? ByteString.Empty : bytes.Slice(sent);
                 // Progress is counted per 64 KiB (actorwss.transport.send-timeout): a slow reader that keeps taking
                 // keeps its connection, however much waits behind (a large message, or writes coalesced meanwhile).
                 _progress += sent;
-                if (_progress >= SendTimeout.ChunkBytes)
+                if (_progress >= SendTimeout.ChunkBytes && IsTimerActive(SendTimer))
                 {
                     CancelTimer(SendTimer);
                     _progress = 0;
                 }
+            }
+            return bytes;
+        }
+
+        /// <summary>The kernel takes no more now: wait for writability, at most the send timeout.</summary>
+        private void Stalled()
+        {
+            if (_sendTimeout is { } timeout && !IsTimerActive(SendTimer))
+            {
+                ScheduleOnce(SendTimer, timeout);
+                _progress = 0;
+            }
+            LingerIfStuck();
+            PullWhileWaiting();
+        }
+
+        /// <summary>Writes what the kernel takes now; the rest waits for writability.</summary>
+        private void ContinueSend()
+        {
+            var rest = SendNow(_unsent!, out var error);
+            if (!rest.IsEmpty)
+            {
+                _unsent = rest;
+                if (error != SocketError.WouldBlock)
+                {
+                    Fail(new SocketException((int)error));
+                    return;
+                }
+                _writable = false;
+                Stalled();
+                return;
             }
             _unsent = null;
             CancelTimer(SendTimer);

@@ -21,6 +21,6 @@ internal sealed class EventLoopTransport(TransportSettings settings) : IServerTr
             socket =>
             {
                 var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                return (Flow.FromGraph(new EventLoopSocketStage(socket, settings.SendTimeout, settings.WriteCoalesceBytes, ended)), ended.Task);
+                return (Flow.FromGraph(new EventLoopSocketStage(socket, settings.SendTimeout, settings.WriteCoalesceBytes, ended, settings.CorkWrites)), ended.Task);
             }));
 }

@@ -26,6 +26,7 @@ internal sealed class EventLoop
     private readonly ConcurrentQueue<IRunnable> _incoming = new();
     private readonly Queue<IRunnable> _local = new();
     private readonly Dictionary<ulong, IReadinessHandler> _handlers = [];
+    private readonly List<IFlushAfterWork> _flushes = [];
     private readonly Thread _thread;
     private ulong _nextToken;
     private int _sleeping;
@@ -76,6 +77,16 @@ internal sealed class EventLoop
         Epoll.Remove(_epoll, fd);
     }
 
+    /// <summary>
+    /// Calls <paramref name="flush"/> once the work item running now returns: a connection's stream holds its writes
+    /// until it has done everything it can with what it read, then sends them in one write. Call on this loop's thread.
+    /// </summary>
+    public void FlushAfterWork(IFlushAfterWork flush)
+    {
+        AssertOnLoop();
+        _flushes.Add(flush);
+    }
+
     private void AssertOnLoop()
     {
         if (_current != this) throw new InvalidOperationException($"{_thread.Name}: registrations happen on the loop's own thread");
@@ -87,6 +98,7 @@ internal sealed class EventLoop
         while (true)
         {
             RunQueued();
+            if (_flushes.Count > 0) RunFlushes(); // asked for outside any work item: never left waiting on a poll
             int timeout = 0;
             if (_local.Count == 0)
             {
@@ -123,6 +135,23 @@ internal sealed class EventLoop
             // Mailboxes catch what actors throw; anything here is a bug, and the loop must not die of it.
             Console.Error.WriteLine($"{_thread.Name}: work failed: {e}");
         }
+        if (_flushes.Count > 0) RunFlushes();
+    }
+
+    private void RunFlushes()
+    {
+        for (int i = 0; i < _flushes.Count; i++)
+        {
+            try
+            {
+                _flushes[i].Flush();
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"{_thread.Name}: flush failed: {e}");
+            }
+        }
+        _flushes.Clear();
     }
 
     private void Dispatch(IReadinessHandler handler, uint events)
