@@ -9,6 +9,7 @@ const string Usage = $"""
     {MatrixCommand.Usage}
     {ReportCommand.Usage}
     {KestrelCommand.Usage}
+    {TlsFloorCommand.Usage}
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -28,6 +29,7 @@ try
         "matrix" => await MatrixCommand.RunAsync(new CommandArgs(rest, MatrixFlags, Aliases), args),
         "report" => await ReportCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
         "kestrel" => await KestrelCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
+        "tls-floor" => await TlsFloorCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
         _ => throw new ArgumentException($"unknown command '{args[0]}'"),
     };
 }

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ActorWss.Bench.Cli;
+
+/// <summary>
+/// <c>tls-floor</c>: what TLS itself costs per echo on this machine, with no server around it: the least any server
+/// built on <see cref="SslStream"/> (OpenSSL on Linux) pays per wss echo. Against the server CPU a ws echo costs, it
+/// bounds how close wss can come to ws.
+/// </summary>
+public static class TlsFloorCommand
+{
+    public const string Usage = """
+        tls-floor [options]                 TLS's own cost per echo on one thread, no server: an SslStream pair in
+                                            memory, the server's share (one record in, one out)
+          --size BYTES                      message size (default 64)
+          -d, --duration T                  measured time per row (default 3s, after 1s of warm-up)
+        """;
+
+    public static Task<int> RunAsync(CommandArgs args)
+    {
+        int size = args.Size("--size", 64);
+        var duration = args.Duration("--duration", TimeSpan.FromSeconds(3));
+        args.RejectUnknown();
+
+        Console.WriteLine($"tls-floor: {size} B messages, one thread, {duration.TotalSeconds:0.#} s after 1 s of warm-up");
+        var floor = Measure(size, duration, TimeSpan.FromSeconds(1));
+        Console.WriteLine($"  {floor.InPlaintext} B in, {floor.OutPlaintext} B out per echo; SslStream pair, the server's share " +
+            $"(decrypt one record, encrypt one): {floor.UsPerEcho:0.00} us per echo [{floor.Cipher}]");
+        Console.WriteLine($"  wss can reach at most W / (W + {floor.UsPerEcho:0.0}) of ws's echoes per CPU-second, where W is a ws echo's server CPU in us.");
+        return Task.FromResult(0);
+    }
+
+    /// <summary>What one echo's records cost an SslStream server, in microseconds, and the session that carried them.</summary>
+    public sealed record TlsFloor(int InPlaintext, int OutPlaintext, double UsPerEcho, string Cipher);
+
+    public static TlsFloor Measure(int size, TimeSpan duration, TimeSpan warmUp)
+    {
+        // An echo's records: the client's masked frame (6 header bytes up to 125, 8 up to 64 KiB) and the server's
+        // unmasked one (2 or 4).
+        int inPlain = size + (size <= 125 ? 6 : 8), outPlain = size + (size <= 125 ? 2 : 4);
+        var (us, cipher) = SslStreamEcho(inPlain, outPlain, duration, warmUp);
+        return new TlsFloor(inPlain, outPlain, us, cipher);
+    }
+
+    /// <summary>A client and a server SslStream over in-memory pipes: per echo, half of both sides' work.</summary>
+    private static (double Us, string Cipher) SslStreamEcho(int inPlain, int outPlain, TimeSpan duration, TimeSpan warmUp)
+    {
+        using var certificate = SelfSigned();
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        using var server = new SslStream(new Duplex(toServer.Reader.AsStream(), toClient.Writer.AsStream()));
+        using var client = new SslStream(new Duplex(toClient.Reader.AsStream(), toServer.Writer.AsStream()));
+        Task.WaitAll(
+            server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate, EnabledSslProtocols = SslProtocols.Tls13 }),
+            client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                EnabledSslProtocols = SslProtocols.Tls13,
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            }));
+
+        var request = new byte[inPlain];
+        var reply = new byte[outPlain];
+        var buffer = new byte[64 * 1024];
+        void Echo()
+        {
+            client.Write(request);
+            ReadExactly(server, buffer, inPlain);
+            server.Write(reply);
+            ReadExactly(client, buffer, outPlain);
+        }
+        double bothSides = Time(Echo, duration, warmUp);
+        return (bothSides / 2, $"{server.SslProtocol} {server.NegotiatedCipherSuite}");
+    }
+
+    /// <summary>Microseconds (wall clock, one thread busy throughout) per call of <paramref name="echo"/>, after a warm-up.</summary>
+    private static double Time(Action echo, TimeSpan duration, TimeSpan warmUp)
+    {
+        var warming = Stopwatch.StartNew();
+        while (warming.Elapsed < warmUp) echo();
+        long calls = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            for (int i = 0; i < 256; i++) echo();
+            calls += 256;
+        }
+        return clock.Elapsed.TotalMicroseconds / calls;
+    }
+
+    private static void ReadExactly(Stream stream, byte[] buffer, int count)
+    {
+        for (int at = 0; at < count;)
+        {
+            int n = stream.Read(buffer, at, count - at);
+            if (n == 0) throw new IOException("the in-memory TLS peer closed");
+            at += n;
+        }
+    }
+
+    private static X509Certificate2 SelfSigned()
+    {
+        using var key = RSA.Create(2048); // the matrix's wss servers use RSA-2048 too; the key does not touch records
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
+    }
+
+    /// <summary>One stream that reads from one pipe and writes to another.</summary>
+    private sealed class Duplex(Stream reads, Stream writes) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanWrite => true;
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => reads.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => reads.Read(buffer);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => reads.ReadAsync(buffer, cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => reads.ReadAsync(buffer, offset, count, cancellationToken);
+        public override void Write(byte[] buffer, int offset, int count) => writes.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => writes.Write(buffer);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => writes.WriteAsync(buffer, cancellationToken);
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => writes.WriteAsync(buffer, offset, count, cancellationToken);
+        public override void Flush() => writes.Flush();
+        public override Task FlushAsync(CancellationToken cancellationToken) => writes.FlushAsync(cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
