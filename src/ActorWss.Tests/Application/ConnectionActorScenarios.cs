@@ -43,6 +43,24 @@ public abstract class ConnectionActorScenarios(ITestOutputHelper output, ServerM
     private static Uri At(Server.ActorWssServer server, string pathAndQuery) => new(UrlOf(server), pathAndQuery);
 
     [Fact]
+    public async Task A_close_sent_with_the_upgrade_request_is_answered_at_once()
+    {
+        // The Close arrives in the same packet as the request, so the connection reads it before its actor has been
+        // started. It must still be answered once the actor is there (1000, RFC 6455 §5.5.1), not at the close timeout
+        // (made longer than the test waits).
+        var server = await StartCountingServerAsync("actorwss.websocket.close-timeout=10m");
+        await using var client = await RawWebSocketClient.ConnectAsync(UrlOf(server));
+        var url = UrlOf(server);
+        await client.SendAsync([.. System.Text.Encoding.ASCII.GetBytes(RawWebSocketClient.UpgradeRequest(url, "/count?tag=early")),
+            .. ClientFrames.Close(CloseStatus.Normal, "early")]);
+
+        Assert.Equal(101, (await client.ReadResponseHeadAsync()).Status);
+        var reply = await client.ReadCloseAsync();
+        Assert.Equal(CloseStatus.Normal, reply.CloseCode);
+        Assert.True(await client.WaitForServerCloseAsync(), "the server kept the TCP connection open after the close handshake");
+    }
+
+    [Fact]
     public async Task Each_connection_gets_its_own_actor_that_sees_connected_its_messages_and_closed_in_order()
     {
         // The close timeout is longer than the test waits: the peers' Closes must be answered once the actor has

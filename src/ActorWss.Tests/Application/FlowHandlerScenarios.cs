@@ -24,6 +24,25 @@ public abstract class FlowHandlerScenarios(ITestOutputHelper output, ServerMode 
     private static Uri At(Server.ActorWssServer server, string pathAndQuery) => new(UrlOf(server), pathAndQuery);
 
     [Fact]
+    public async Task A_close_sent_with_the_upgrade_request_ends_the_flows_input_and_its_last_words_are_sent()
+    {
+        // The Close is read before the flow exists. The flow must still see its input end (and may still speak),
+        // and the Close is answered then, not at the close timeout (longer than the test waits).
+        var server = await StartServerAsync(ws => ws
+            .MapRoute("farewell", "/farewell", WebSocketHandler.FromFlow(Flow.Create<Message>().Concat(Source.Single(Message.Text("farewell"))))),
+            "actorwss.websocket.close-timeout=10m");
+        var url = UrlOf(server);
+        await using var client = await RawWebSocketClient.ConnectAsync(url);
+        await client.SendAsync([.. System.Text.Encoding.ASCII.GetBytes(RawWebSocketClient.UpgradeRequest(url, "/farewell")),
+            .. ClientFrames.Close(CloseStatus.Normal)]);
+
+        Assert.Equal(101, (await client.ReadResponseHeadAsync()).Status);
+        var last = await client.ReadFrameAsync();
+        Assert.Equal((Opcode.Text, "farewell"), (last.Opcode, System.Text.Encoding.UTF8.GetString(last.Payload)));
+        Assert.Equal(CloseStatus.Normal, (await client.ReadCloseAsync()).CloseCode);
+    }
+
+    [Fact]
     public async Task What_the_flow_emits_is_sent_to_the_client()
     {
         var server = await StartAsync();

@@ -159,6 +159,8 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
                     PullClient();
                     break;
             }
+            // The client was done before the handler existed (its Close came with the request): finish now.
+            if (IsClosed(_stage._in)) OnClientDone();
         }
 
         /// <summary>A message from outside the connection: through the queue, under the route's overflow policy.</summary>
@@ -302,6 +304,7 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
         /// <summary>The client sends no more (its Close, or the connection ended); the connection actor hears of it from its actor.</summary>
         private void OnClientDone()
         {
+            if (_phase == Phase.AwaitingStart) return; // the mode is not known yet: Start finishes the handler
             switch (_mode)
             {
                 case Mode.Flow:
