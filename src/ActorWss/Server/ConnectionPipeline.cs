@@ -42,7 +42,7 @@ internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerConte
             .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics, context.Control), (handshake, control) => (handshake, control));
         var handler = ConnectionHandlerFlow.Create(context, metrics);
         if (tls is not null)
-            return TlsFlow.Create(tls, new ConnectionTlsObserver(metrics, context))
+            return TlsFlow.Create(tls, new ConnectionTlsObserver(metrics, context), settings.Transport.CorkWrites)
                 .AtopMat(web, (session, layers) => (layers, session))
                 .JoinMat(handler, (stack, address) => new ConnectionHandles(stack.layers.handshake, stack.layers.control, address, stack.session));
         // ws://: writes coalesce in the transport's own stage where it does that, else in a stage of their own.

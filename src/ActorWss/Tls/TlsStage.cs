@@ -31,9 +31,10 @@ namespace ActorWss.Tls;
 /// </summary>
 internal static class TlsFlow
 {
+    /// <param name="cork">On the event loops, encrypt the replies to messages read together as one batch (see <c>TlsStage.Cork.cs</c>).</param>
     public static BidiFlow<ByteString, ByteString, ByteString, ByteString, TlsSession> Create(
-        TlsServerContext context, ITlsObserver? observer = null) =>
-        BidiFlow.FromGraph(new TlsStage(context, observer));
+        TlsServerContext context, ITlsObserver? observer = null, bool cork = true) =>
+        BidiFlow.FromGraph(new TlsStage(context, observer, cork));
 }
 
 /// <summary>
@@ -63,7 +64,7 @@ internal static class TlsFlow
 /// </list>
 /// The stage stops when all four ports are closed, or when it fails.
 /// </summary>
-internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? observer)
+internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? observer, bool cork = true)
     : GraphStageWithMaterializedValue<BidiShape<ByteString, ByteString, ByteString, ByteString>, TlsSession>
 {
     private readonly Inlet<ByteString> _cipherIn = new("tls.cipher-in");
@@ -76,6 +77,8 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
     private TlsServerContext Context { get; } = context;
 
     private ITlsObserver? Observer { get; } = observer;
+
+    private bool Corks { get; } = cork;
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("tls");
 
@@ -110,7 +113,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         Done,
     }
 
-    private sealed class Logic : TimerGraphStageLogic
+    private sealed partial class Logic : TimerGraphStageLogic
     {
         private const string HandshakeTimer = "tls-handshake-timeout";
         private const string AlertTimer = "tls-alert-timeout";
@@ -163,6 +166,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
 
         public override void PreStart()
         {
+            PrepareCork();
             var onDone = GetAsyncCallback<Step>(OnStepDone);
             _decrypt.OnDone = onDone;
             _encrypt.OnDone = onDone;
@@ -176,6 +180,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
 
         public override void PostStop()
         {
+            _corked = false; // nothing is left to encrypt: an end-of-run flush must not call into a stopped stage
             var closed = new TlsFailed(TlsFailureKind.PeerClosed, "the connection closed during the handshake");
             if (_outcome.TrySetResult(closed)) Observer?.OnHandshake(closed);
             _error.TrySetResult(null);
@@ -301,9 +306,10 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
 
         private void OnPlainPull()
         {
+            OnLayerAboveDone();
             if (!_plainPending.IsEmpty)
             {
-                Push(_stage._plainOut, _plainPending);
+                DeliverPlaintext(_plainPending);
                 _plainPending = ByteString.Empty;
             }
             if (_inbound == Inbound.PeerClosed) EnterInbound(Inbound.Done);
@@ -373,7 +379,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
             var result = _decrypt.Result;
             if (!result.Plaintext.IsEmpty && _inbound < Inbound.Done)
             {
-                if (IsAvailable(_stage._plainOut)) Push(_stage._plainOut, result.Plaintext);
+                if (IsAvailable(_stage._plainOut)) DeliverPlaintext(result.Plaintext);
                 else _plainPending = result.Plaintext;
             }
             if (result.PeerClose != TlsPeerClose.None)
@@ -404,6 +410,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         {
             var plaintext = Grab(_stage._plainIn);
             _plainBatch = _plainBatch.IsEmpty ? plaintext : _plainBatch.Concat(plaintext);
+            if (Cork()) return;
             TryEncrypt();
         }
 
