@@ -70,35 +70,14 @@ public sealed class EventLoopCorkTests(ITestOutputHelper output) : ServerScenari
         // run returns) to a peer that reads nothing for a second: the kernel's buffers fill, a flush finds the socket
         // full and the rest waits for writability. Then everything must arrive, once and in order.
         const int chunks = 4000;
-        var transport = new EventLoopTransport(TransportSettings.Default);
-        var onLoops = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithDispatcher(EventLoopTransport.Dispatcher));
-        var (binding, _) = transport.Bind("127.0.0.1", 0, 16)
-            .Take(1)
-            .Select(connection =>
-            {
-                var source = Source.From(Enumerable.Range(0, chunks)).Select(EventLoopTransportTests.Chunk)
-                    .Throttle(40, TimeSpan.FromMilliseconds(10), 40, ThrottleMode.Shaping);
-                connection.Flow.RunWith(source, Sink.Ignore<ByteString>(), onLoops);
-                return connection;
-            })
-            .ToMaterialized(Sink.Ignore<AcceptedConnection>(), Keep.Both)
-            .Run(onLoops);
-        var endpoint = (IPEndPoint)(await binding).LocalAddress;
+        var endpoint = await EventLoopTransportTests.SendToFirstConnectionAsync(Sys, new EventLoopTransport(TransportSettings.Default),
+            Source.From(Enumerable.Range(0, chunks)).Select(EventLoopTransportTests.Chunk).Throttle(40, TimeSpan.FromMilliseconds(10), 40, ThrottleMode.Shaping));
 
         using var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         await client.ConnectAsync(endpoint);
         await Task.Delay(1000);
 
-        var received = new MemoryStream();
-        var buffer = new byte[256 * 1024];
-        using var timeout = new CancellationTokenSource(Timeout);
-        int n;
-        while ((n = await client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0) received.Write(buffer, 0, n);
-
-        var expected = new MemoryStream();
-        for (int i = 0; i < chunks; i++) expected.Write(EventLoopTransportTests.Chunk(i).ToArray());
-        Assert.Equal(expected.Length, received.Length);
-        Assert.True(expected.ToArray().AsSpan().SequenceEqual(received.ToArray()), "the bytes arrived altered or out of order");
+        await EventLoopTransportTests.AssertReceivesChunksAsync(client, chunks, Timeout);
     }
 
     /// <summary>Serves one connection with <paramref name="handle"/> applied to what it reads.</summary>

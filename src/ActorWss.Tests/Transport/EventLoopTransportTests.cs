@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using ActorWss.Configuration;
 using ActorWss.Tests.Support;
 using ActorWss.Transport;
+using Akka;
+using Akka.Actor;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -18,35 +20,15 @@ public sealed class EventLoopTransportTests(ITestOutputHelper output) : ServerSc
     public async Task Bytes_offered_while_a_write_waits_for_a_slow_peer_go_out_complete_and_in_order()
     {
         Assert.True(OperatingSystem.IsLinux(), "the event loops run on Linux (epoll)");
-        const int chunks = 4000; // of 1,000 bytes each, 4 MB:: far more than the kernel buffers, so writes must wait
+        const int chunks = 4000; // of 1,000 bytes each, 4 MB: far more than the kernel buffers, so writes must wait
         var transport = new EventLoopTransport(TransportSettings.Default with { WriteCoalesceBytes = 64 * 1024 });
-        var onLoops = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithDispatcher(EventLoopTransport.Dispatcher));
-        var (binding, _) = transport.Bind("127.0.0.1", 0, 16)
-            .Take(1)
-            .Select(connection =>
-            {
-                var source = Source.From(Enumerable.Range(0, chunks)).Select(Chunk);
-                connection.Flow.RunWith(source, Sink.Ignore<ByteString>(), onLoops);
-                return connection;
-            })
-            .ToMaterialized(Sink.Ignore<AcceptedConnection>(), Keep.Both)
-            .Run(onLoops);
-        var endpoint = (IPEndPoint)(await binding).LocalAddress;
+        var endpoint = await SendToFirstConnectionAsync(Sys, transport, Source.From(Enumerable.Range(0, chunks)).Select(Chunk));
 
         using var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         await client.ConnectAsync(endpoint);
         await Task.Delay(500); // the server fills the socket buffers and has to wait (and coalesce) before anyone reads
 
-        var received = new MemoryStream();
-        var buffer = new byte[256 * 1024];
-        using var timeout = new CancellationTokenSource(Timeout);
-        int n;
-        while ((n = await client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0) received.Write(buffer, 0, n);
-
-        var expected = new MemoryStream();
-        for (int i = 0; i < chunks; i++) expected.Write(Chunk(i).ToArray());
-        Assert.Equal(expected.Length, received.Length);
-        Assert.True(expected.ToArray().AsSpan().SequenceEqual(received.ToArray()), "the bytes arrived altered or out of order");
+        await AssertReceivesChunksAsync(client, chunks, Timeout);
     }
 
     [Fact]
@@ -59,17 +41,7 @@ public sealed class EventLoopTransportTests(ITestOutputHelper output) : ServerSc
         const int chunks = 24_000;
         var message = ByteString.FromBytes(Enumerable.Range(0, chunks).SelectMany(i => Chunk(i).ToArray()).ToArray());
         var transport = new EventLoopTransport(TransportSettings.Default with { SendTimeout = TimeSpan.FromSeconds(3) });
-        var onLoops = Sys.Materializer(ActorMaterializerSettings.Create(Sys).WithDispatcher(EventLoopTransport.Dispatcher));
-        var (binding, _) = transport.Bind("127.0.0.1", 0, 16)
-            .Take(1)
-            .Select(connection =>
-            {
-                connection.Flow.RunWith(Source.Single(message), Sink.Ignore<ByteString>(), onLoops);
-                return connection;
-            })
-            .ToMaterialized(Sink.Ignore<AcceptedConnection>(), Keep.Both)
-            .Run(onLoops);
-        var endpoint = (IPEndPoint)(await binding).LocalAddress;
+        var endpoint = await SendToFirstConnectionAsync(Sys, transport, Source.Single(message));
 
         using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(endpoint);
@@ -86,6 +58,37 @@ public sealed class EventLoopTransportTests(ITestOutputHelper output) : ServerSc
             await Task.Delay(20);
         }
         Assert.Equal(chunks * 1000L, received);
+    }
+
+    /// <summary>Serves the first connection accepted on the event loops: <paramref name="source"/> is all it sends; reads are ignored.</summary>
+    internal static async Task<IPEndPoint> SendToFirstConnectionAsync(ActorSystem system, EventLoopTransport transport, Source<ByteString, NotUsed> source)
+    {
+        var onLoops = system.Materializer(ActorMaterializerSettings.Create(system).WithDispatcher(EventLoopTransport.Dispatcher));
+        var (binding, _) = transport.Bind("127.0.0.1", 0, 16)
+            .Take(1)
+            .Select(connection =>
+            {
+                connection.Flow.RunWith(source, Sink.Ignore<ByteString>(), onLoops);
+                return connection;
+            })
+            .ToMaterialized(Sink.Ignore<AcceptedConnection>(), Keep.Both)
+            .Run(onLoops);
+        return (IPEndPoint)(await binding).LocalAddress;
+    }
+
+    /// <summary>Reads until the server closes; chunks 0 to <paramref name="chunks"/> - 1 must have arrived, each once and in order.</summary>
+    internal static async Task AssertReceivesChunksAsync(Socket client, int chunks, TimeSpan timeout)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[256 * 1024];
+        using var cancel = new CancellationTokenSource(timeout);
+        int n;
+        while ((n = await client.ReceiveAsync(buffer, SocketFlags.None, cancel.Token)) > 0) received.Write(buffer, 0, n);
+
+        var expected = new MemoryStream();
+        for (int i = 0; i < chunks; i++) expected.Write(Chunk(i).ToArray());
+        Assert.Equal(expected.Length, received.Length);
+        Assert.True(expected.ToArray().AsSpan().SequenceEqual(received.ToArray()), "the bytes arrived altered or out of order");
     }
 
     /// <summary>Chunk i: its index, then bytes that depend on it, so a lost, doubled or reordered chunk shows.</summary>
