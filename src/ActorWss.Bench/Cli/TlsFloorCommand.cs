@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ActorWss.Bench.Load;
 
 namespace ActorWss.Bench.Cli;
 
@@ -53,8 +54,8 @@ public static class TlsFloorCommand
         using var certificate = SelfSigned();
         var toServer = new Pipe();
         var toClient = new Pipe();
-        using var server = new SslStream(new Duplex(toServer.Reader.AsStream(), toClient.Writer.AsStream()));
-        using var client = new SslStream(new Duplex(toClient.Reader.AsStream(), toServer.Writer.AsStream()));
+        using var server = new SslStream(new DuplexPipeStream(toServer.Reader, toClient.Writer));
+        using var client = new SslStream(new DuplexPipeStream(toClient.Reader, toServer.Writer));
         Task.WaitAll(
             server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate, EnabledSslProtocols = SslProtocols.Tls13 }),
             client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
@@ -109,27 +110,5 @@ public static class TlsFloorCommand
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
-    }
-
-    /// <summary>One stream that reads from one pipe and writes to another.</summary>
-    private sealed class Duplex(Stream reads, Stream writes) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanWrite => true;
-        public override bool CanSeek => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => reads.Read(buffer, offset, count);
-        public override int Read(Span<byte> buffer) => reads.Read(buffer);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => reads.ReadAsync(buffer, cancellationToken);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => reads.ReadAsync(buffer, offset, count, cancellationToken);
-        public override void Write(byte[] buffer, int offset, int count) => writes.Write(buffer, offset, count);
-        public override void Write(ReadOnlySpan<byte> buffer) => writes.Write(buffer);
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => writes.WriteAsync(buffer, cancellationToken);
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => writes.WriteAsync(buffer, offset, count, cancellationToken);
-        public override void Flush() => writes.Flush();
-        public override Task FlushAsync(CancellationToken cancellationToken) => writes.FlushAsync(cancellationToken);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

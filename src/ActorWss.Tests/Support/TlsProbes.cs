@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Security;
+using ActorWss.Bench.Load;
 
 namespace ActorWss.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Authentication;
+using ActorWss.Bench.Load;
 using ActorWss.Configuration;
 using ActorWss.Tests.Support;
 using ActorWss.Tls;

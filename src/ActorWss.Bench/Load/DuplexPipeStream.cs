@@ -1,8 +1,8 @@
 using System.IO.Pipelines;
 
-namespace ActorWss.Tests.Support;
+namespace ActorWss.Bench.Load;
 
-/// <summary>A stream that reads from one pipe and writes to another: one end of an in-memory connection.</summary>
+/// <summary>A stream that reads from one pipe and writes to another: one end of an in-memory connection (tls-floor, and the tests' TLS peers).</summary>
 public sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : Stream
 {
     private readonly Stream _input = input.AsStream();
@@ -13,10 +13,14 @@ public sealed class DuplexPipeStream(PipeReader input, PipeWriter output) : Stre
 
     public override int Read(byte[] buffer, int offset, int count) => _input.Read(buffer, offset, count);
 
+    public override int Read(Span<byte> buffer) => _input.Read(buffer);
+
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
         _output.WriteAsync(buffer, cancellationToken);
 
     public override void Write(byte[] buffer, int offset, int count) => _output.Write(buffer, offset, count);
+
+    public override void Write(ReadOnlySpan<byte> buffer) => _output.Write(buffer);
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _output.FlushAsync(cancellationToken);
 
