@@ -21,6 +21,7 @@ internal sealed class PresenceReplicator : ReceiveActor
 
     private const string KeyPrefix = "actorwss.presence.";
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(3);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PresenceRegistry _presence;
@@ -43,12 +44,19 @@ internal sealed class PresenceReplicator : ReceiveActor
             if (changed.Key is ORSetKey<string> key && key.Id.StartsWith(KeyPrefix, StringComparison.Ordinal))
                 _presence.Tell(key.Id[KeyPrefix.Length..], Names(changed.Get(key)));
         });
+        // Entries are written to a majority, so a majority read sees every name any node has seen (a name present on
+        // node A may not have reached node B's replica yet). Without a majority in time, this node's replica answers.
         Receive<GetMembers>(get =>
         {
             var replyTo = Sender;
-            _replicator.Ask<IGetResponse>(Dsl.Get(Key(get.Topic), ReadLocal.Instance), TimeSpan.FromSeconds(5)).ContinueWith(
-                t => replyTo.Tell(t.IsCompletedSuccessfully && t.Result is GetSuccess success ? Names(success.Get(Key(get.Topic))) : Array.Empty<string>()),
-                TaskContinuationOptions.ExecuteSynchronously);
+            var key = Key(get.Topic);
+            _replicator.Ask<IGetResponse>(Dsl.Get(key, new ReadMajority(ReadTimeout)), ReadTimeout + ReadTimeout)
+                .ContinueWith(t => t.IsCompletedSuccessfully && t.Result is GetSuccess or NotFound
+                    ? t
+                    : _replicator.Ask<IGetResponse>(Dsl.Get(key, ReadLocal.Instance), ReadTimeout), TaskContinuationOptions.ExecuteSynchronously)
+                .Unwrap()
+                .ContinueWith(t => replyTo.Tell(t.IsCompletedSuccessfully && t.Result is GetSuccess success ? Names(success.Get(key)) : Array.Empty<string>()),
+                    TaskContinuationOptions.ExecuteSynchronously);
         });
         // A removed node's entries are stale: it left, or crashed and was downed. Every node removes them (idempotent).
         Receive<ClusterEvent.MemberRemoved>(removed =>

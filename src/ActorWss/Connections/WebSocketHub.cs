@@ -113,7 +113,8 @@ public sealed class WebSocketHub : IExtension
     /// <summary>How many subscribers <paramref name="topic"/> has on this node.</summary>
     public int SubscriberCount(string topic) => _topics.CountSubscribers(topic);
 
-    /// <summary>The names present in <paramref name="topic"/>, on every node, sorted.</summary>
+    /// <summary>The names present in <paramref name="topic"/>, on every node, sorted. In a cluster it reads a majority of
+    /// the nodes (so a name that any node has already seen is included), else, after 3 s, this node's replica.</summary>
     public Task<IReadOnlyList<string>> GetMembersAsync(string topic)
     {
         ArgumentNullException.ThrowIfNull(topic);
