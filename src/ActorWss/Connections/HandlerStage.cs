@@ -24,11 +24,12 @@ namespace ActorWss.Connections;
 /// </summary>
 internal static class ConnectionHandlerFlow
 {
-    public static Flow<Message, Message, Task<IActorRef>> Create(ConnectionContext context, IConnectionObserver? observer) =>
+    /// <param name="context">The connection's context; null: the one among the graph's attributes (a blueprint shared by connections).</param>
+    public static Flow<Message, Message, Task<IActorRef>> Create(ConnectionContext? context, IConnectionObserver? observer) =>
         Flow.FromGraph(new HandlerStage(context, observer));
 }
 
-internal sealed class HandlerStage(ConnectionContext context, IConnectionObserver? observer)
+internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserver? observer)
     : GraphStageWithMaterializedValue<FlowShape<Message, Message>, Task<IActorRef>>
 {
     private readonly Inlet<Message> _in = new("handler.from-client");
@@ -41,7 +42,9 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
     public override ILogicAndMaterializedValue<Task<IActorRef>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
         var address = new TaskCompletionSource<IActorRef>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new LogicAndMaterializedValue<Task<IActorRef>>(new Logic(this, context, observer, address), address.Task);
+        var connection = context ?? inheritedAttributes.GetAttribute<ConnectionContext>()
+            ?? throw new InvalidOperationException("the handler stage needs the connection's context (a parameter or an attribute of the graph)");
+        return new LogicAndMaterializedValue<Task<IActorRef>>(new Logic(this, connection, observer, address), address.Task);
     }
 
     private enum Phase
@@ -56,7 +59,7 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
 
     private enum Mode { Echo, Flow, Actor }
 
-    private sealed class Logic : TimerGraphStageLogic
+    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
         private const string CloseFlushTimer = "close-flush";
 
@@ -92,9 +95,19 @@ internal sealed class HandlerStage(ConnectionContext context, IConnectionObserve
             _context = context;
             _observer = observer;
             _address = address;
-            SetHandler(stage._in, onPush: OnClientMessage, onUpstreamFinish: OnClientDone, onUpstreamFailure: _ => OnClientDone());
-            SetHandler(stage._out, onPull: Deliver, onDownstreamFinish: _ => OnProtocolClosed());
+            SetHandler(stage._in, (IInHandler)this); // the logic handles its ports itself: no delegates per connection
+            SetHandler(stage._out, (IOutHandler)this);
         }
+
+        void IInHandler.OnPush() => OnClientMessage();
+
+        void IInHandler.OnUpstreamFinish() => OnClientDone();
+
+        void IInHandler.OnUpstreamFailure(Exception e) => OnClientDone();
+
+        void IOutHandler.OnPull() => Deliver();
+
+        void IOutHandler.OnDownstreamFinish(Exception cause) => OnProtocolClosed();
 
         public override void PreStart()
         {

@@ -51,7 +51,8 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
     public override ILogicAndMaterializedValue<Task<HandshakeOutcome>> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
         var outcome = new TaskCompletionSource<HandshakeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new LogicAndMaterializedValue<Task<HandshakeOutcome>>(new Logic(this, outcome), outcome.Task);
+        var context = Context ?? inheritedAttributes.GetAttribute<ConnectionContext>();
+        return new LogicAndMaterializedValue<Task<HandshakeOutcome>>(new Logic(this, outcome, context), outcome.Task);
     }
 
     private enum Phase
@@ -66,7 +67,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         Answering,
     }
 
-    private sealed class Logic : TimerGraphStageLogic
+    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
         private const string HandshakeTimer = "handshake-timeout";
         private const string LingerTimer = "linger";
@@ -77,26 +78,52 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         private Phase _phase = Phase.Reading;
         private CancellationTokenSource? _authentication;
 
-        public Logic(HandshakeStage stage, TaskCompletionSource<HandshakeOutcome> outcome) : base(stage.Shape)
+        public Logic(HandshakeStage stage, TaskCompletionSource<HandshakeOutcome> outcome, ConnectionContext? context) : base(stage.Shape)
         {
             _stage = stage;
             _outcome = outcome;
             _parser = new HttpRequestParser(stage.Settings.MaxHeadBytes);
-            _context = stage.Context ?? new ConnectionContext("", new System.Net.IPEndPoint(System.Net.IPAddress.None, 0));
+            _context = context ?? new ConnectionContext("", new System.Net.IPEndPoint(System.Net.IPAddress.None, 0));
 
-            SetHandler(stage._netIn, onPush: OnNetPush, onUpstreamFinish: OnNetFinish, onUpstreamFailure: OnNetFailure);
-            SetHandler(stage._wsOut, onPull: OnWsPull, onDownstreamFinish: _ =>
+            SetHandler(stage._netIn, (IInHandler)this);
+            SetHandler(stage._wsOut, (IOutHandler)this);
+            var outbound = new Outbound(this);
+            SetHandler(stage._wsIn, outbound);
+            SetHandler(stage._netOut, outbound);
+        }
+
+        void IInHandler.OnPush() => OnNetPush();
+
+        void IInHandler.OnUpstreamFinish() => OnNetFinish();
+
+        void IInHandler.OnUpstreamFailure(Exception e) => OnNetFailure(e);
+
+        void IOutHandler.OnPull() => OnWsPull();
+
+        void IOutHandler.OnDownstreamFinish(Exception cause)
+        {
+            if (_phase == Phase.Upgraded) Cancel(_stage._netIn);
+        }
+
+        /// <summary>The outbound direction's ports (the logic itself handles the inbound one's; no delegates per
+        /// connection): after the 101, bytes from the WebSocket layers pass to the network.</summary>
+        private sealed class Outbound(Logic logic) : InAndOutHandler
+        {
+            public override void OnPush() => logic.Push(logic._stage._netOut, logic.Grab(logic._stage._wsIn));
+
+            public override void OnUpstreamFinish()
             {
-                if (_phase == Phase.Upgraded) Cancel(stage._netIn);
-            });
-            SetHandler(stage._wsIn, onPush: () => Push(stage._netOut, Grab(stage._wsIn)), onUpstreamFinish: () =>
+                if (logic._phase == Phase.Upgraded) logic.Complete(logic._stage._netOut);
+            }
+
+            public override void OnUpstreamFailure(Exception e) => logic.FailStage(e);
+
+            public override void OnPull()
             {
-                if (_phase == Phase.Upgraded) Complete(stage._netOut);
-            });
-            SetHandler(stage._netOut, onPull: () =>
-            {
-                if (_phase == Phase.Upgraded && !HasBeenPulled(stage._wsIn)) Pull(stage._wsIn);
-            }, onDownstreamFinish: _ => CompleteStage());
+                if (logic._phase == Phase.Upgraded && !logic.HasBeenPulled(logic._stage._wsIn)) logic.Pull(logic._stage._wsIn);
+            }
+
+            public override void OnDownstreamFinish(Exception cause) => logic.CompleteStage();
         }
 
         private void Settle(HandshakeOutcome outcome)

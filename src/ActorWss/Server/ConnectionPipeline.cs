@@ -7,6 +7,7 @@ using ActorWss.Transport;
 using ActorWss.WebSocket;
 using Akka.Actor;
 using Akka.IO;
+using Akka.Streams;
 using Akka.Streams.Dsl;
 
 namespace ActorWss.Server;
@@ -23,11 +24,16 @@ internal sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSo
 /// <code>
 ///   (tls | write coalescing)  atop  handshake (HTTP/1.1 upgrade, route, auth)  atop  framing (§5.2)  atop  protocol (§5-§8)  join  handler
 /// </code>
-/// One instance per listener; <see cref="Create"/> builds a fresh graph per connection.
+/// One instance per listener. The graph is built once, on first use, and materialized for every connection with the
+/// connection's own state as attributes (<see cref="ConnectionContext"/>, its <see cref="WebSocketControl"/>, its TLS
+/// observer): a running graph keeps its stage objects, so stages built per connection would stay in every idle
+/// connection's memory.
 /// </summary>
 internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router, ListenerMetrics metrics,
     string? dispatcher = null, bool transportCoalescesWrites = false)
 {
+    private Flow<ByteString, ByteString, ConnectionHandles>? _graph;
+
     /// <summary>The dispatcher the connection's stream must run on (the transport's); null: the default.</summary>
     public string? Dispatcher => dispatcher;
 
@@ -37,12 +43,22 @@ internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerConte
 
     public Flow<ByteString, ByteString, ConnectionHandles> Create(ConnectionContext context)
     {
-        var web = Handshake.Create(settings.Http, router, metrics, context)
+        // Built on the first connection's thread; a race builds two equal graphs, and either serves.
+        var graph = _graph ??= Build();
+        var connection = tls is null
+            ? new Attributes(context, context.Control)
+            : new Attributes(context, context.Control, new TlsObserverAttribute(new ConnectionTlsObserver(metrics, context)));
+        return graph.AddAttributes(connection);
+    }
+
+    private Flow<ByteString, ByteString, ConnectionHandles> Build()
+    {
+        var web = Handshake.Create(settings.Http, router, metrics)
             .AtopMat(WebSocketFraming.Create(), (handshake, _) => handshake)
-            .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics, context.Control), (handshake, control) => (handshake, control));
-        var handler = ConnectionHandlerFlow.Create(context, metrics);
+            .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics), (handshake, control) => (handshake, control));
+        var handler = ConnectionHandlerFlow.Create(null, metrics);
         if (tls is not null)
-            return TlsFlow.Create(tls, new ConnectionTlsObserver(metrics, context), settings.Transport.CorkWrites)
+            return TlsFlow.Create(tls, observer: null, settings.Transport.CorkWrites)
                 .AtopMat(web, (session, layers) => (layers, session))
                 .JoinMat(handler, (stack, address) => new ConnectionHandles(stack.layers.handshake, stack.layers.control, address, stack.session));
         // ws://: writes coalesce in the transport's own stage where it does that, else in a stage of their own.

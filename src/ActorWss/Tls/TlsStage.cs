@@ -86,7 +86,8 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
     {
         var outcome = new TaskCompletionSource<TlsOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var error = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new LogicAndMaterializedValue<TlsSession>(new Logic(this, outcome, error), new TlsSession(outcome.Task, error.Task));
+        var observer = Observer ?? inheritedAttributes.GetAttribute<TlsObserverAttribute>()?.Observer;
+        return new LogicAndMaterializedValue<TlsSession>(new Logic(this, outcome, error, observer), new TlsSession(outcome.Task, error.Task));
     }
 
     private enum Inbound
@@ -113,7 +114,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         Done,
     }
 
-    private sealed partial class Logic : TimerGraphStageLogic
+    private sealed partial class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
         private const string HandshakeTimer = "tls-handshake-timeout";
         private const string AlertTimer = "tls-alert-timeout";
@@ -136,28 +137,51 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         private ByteString _plainBatch = ByteString.Empty;    // from the layer above, not yet encrypted
         private ByteString _cipherPending = ByteString.Empty; // encrypted, waiting for the network
 
-        public Logic(TlsStage stage, TaskCompletionSource<TlsOutcome> outcome, TaskCompletionSource<string?> error) : base(stage.Shape)
+        public Logic(TlsStage stage, TaskCompletionSource<TlsOutcome> outcome, TaskCompletionSource<string?> error, ITlsObserver? observer)
+            : base(stage.Shape)
         {
             _stage = stage;
             _outcome = outcome;
             _error = error;
             _settings = stage.Context.Settings;
             Engine = new TlsEngine();
-            Observer = stage.Observer;
+            Observer = observer;
             _decrypt = new DecryptStep(this);
             _encrypt = new EncryptStep(this);
 
-            SetHandler(stage._cipherIn, onPush: OnCipherPush,
-                onUpstreamFinish: TryDecrypt, // the FIN goes to the session in the next decrypt step
-                onUpstreamFailure: cause => Fail(TlsFailureKind.ConnectionFailed, "connection failed: " + cause.Message));
-            SetHandler(stage._plainOut, onPull: OnPlainPull, onDownstreamFinish: _ => EnterInbound(Inbound.Done));
-            SetHandler(stage._plainIn, onPush: OnPlainPush, onUpstreamFinish: () =>
-                EnterOutbound(_outbound == Outbound.AwaitingHandshake ? Outbound.Done : Outbound.ShuttingDown));
-            SetHandler(stage._cipherOut, onPull: () =>
+            SetHandler(stage._cipherIn, (IInHandler)this); // the logic handles the inbound direction's ports itself,
+            SetHandler(stage._plainOut, (IOutHandler)this); // one small object the outbound's: no delegates per connection
+            var outbound = new OutboundPorts(this);
+            SetHandler(stage._plainIn, outbound);
+            SetHandler(stage._cipherOut, outbound);
+        }
+
+        void IInHandler.OnPush() => OnCipherPush();
+
+        void IInHandler.OnUpstreamFinish() => TryDecrypt(); // the FIN goes to the session in the next decrypt step
+
+        void IInHandler.OnUpstreamFailure(Exception cause) => Fail(TlsFailureKind.ConnectionFailed, "connection failed: " + cause.Message);
+
+        void IOutHandler.OnPull() => OnPlainPull();
+
+        void IOutHandler.OnDownstreamFinish(Exception cause) => EnterInbound(Inbound.Done);
+
+        private sealed class OutboundPorts(Logic logic) : InAndOutHandler
+        {
+            public override void OnPush() => logic.OnPlainPush();
+
+            public override void OnUpstreamFinish() =>
+                logic.EnterOutbound(logic._outbound == Outbound.AwaitingHandshake ? Outbound.Done : Outbound.ShuttingDown);
+
+            public override void OnUpstreamFailure(Exception e) => logic.FailStage(e);
+
+            public override void OnPull()
             {
-                FlushCiphertext();
-                TryEncrypt();
-            }, onDownstreamFinish: _ => CompleteStage()); // the network is gone: nothing more can be said
+                logic.FlushCiphertext();
+                logic.TryEncrypt();
+            }
+
+            public override void OnDownstreamFinish(Exception cause) => logic.CompleteStage(); // the network is gone: nothing more can be said
         }
 
         public TlsEngine Engine { get; }

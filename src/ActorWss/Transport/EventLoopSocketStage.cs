@@ -41,7 +41,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, socket, sendTimeout, coalesceBytes, ended, cork);
 
-    private sealed class Logic : TimerGraphStageLogic, IReadinessHandler, IFlushAfterWork
+    private sealed class Logic : TimerGraphStageLogic, IReadinessHandler, IFlushAfterWork, IInHandler, IOutHandler
     {
         private const string SendTimer = "send-timeout", LingerTimer = "linger";
 
@@ -77,21 +77,31 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             _socket = socket;
             _sendTimeout = sendTimeout;
             _coalesceBytes = coalesceBytes;
-            SetHandler(stage._out, onPull: TryReceive, onDownstreamFinish: _ =>
-            {
-                // Nobody reads any more: close once our own bytes are out.
-                Uncork();
-                if (_closed) return;
-                if (IsClosed(stage._in) && _unsent is null) Close();
-                else LingerIfStuck();
-            });
-            SetHandler(stage._in, onPush: OnSendPush, onUpstreamFinish: () =>
-            {
-                Uncork();
-                if (_closed) return;
-                if (_unsent is null) FinishOutput();
-            }, onUpstreamFailure: Abort);
+            SetHandler(stage._out, (IOutHandler)this); // the logic handles its ports itself: no delegates per connection
+            SetHandler(stage._in, (IInHandler)this);
         }
+
+        void IOutHandler.OnPull() => TryReceive();
+
+        void IOutHandler.OnDownstreamFinish(Exception cause)
+        {
+            // Nobody reads any more: close once our own bytes are out.
+            Uncork();
+            if (_closed) return;
+            if (IsClosed(_stage._in) && _unsent is null) Close();
+            else LingerIfStuck();
+        }
+
+        void IInHandler.OnPush() => OnSendPush();
+
+        void IInHandler.OnUpstreamFinish()
+        {
+            Uncork();
+            if (_closed) return;
+            if (_unsent is null) FinishOutput();
+        }
+
+        void IInHandler.OnUpstreamFailure(Exception e) => Abort(e);
 
         public override void PreStart()
         {

@@ -1,3 +1,5 @@
+using Akka.Streams;
+
 namespace ActorWss.WebSocket;
 
 /// <summary>How a WebSocket connection ended.</summary>
@@ -14,9 +16,10 @@ internal sealed record WebSocketCloseInfo(ushort? SentCode, ushort? ReceivedCode
 
 /// <summary>
 /// The materialized handle of a connection's protocol layer: asks it to close (e.g. 1001 at shutdown) and tells
-/// how it closed. Safe to call from any thread, before or after the stage has started.
+/// how it closed. Safe to call from any thread, before or after the stage has started. A stream attribute too: a
+/// connection's graph carries its handle to a protocol stage built once for many connections.
 /// </summary>
-internal sealed class WebSocketControl
+internal sealed class WebSocketControl : Attributes.IAttribute
 {
     private readonly object _gate = new();
     private readonly TaskCompletionSource<WebSocketCloseInfo> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -36,7 +36,9 @@ internal static class WebSocketFraming
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-        private sealed class Logic : GraphStageLogic
+        /// <summary>The parsing direction's ports are handled by the logic itself, the rendering direction's by one
+        /// small object: no delegates per connection (see <c>ConnectionPipeline</c> on what an idle connection keeps).</summary>
+        private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
         {
             private readonly FramingStage _stage;
             private readonly FrameParser _parser = new();
@@ -45,21 +47,44 @@ internal static class WebSocketFraming
             public Logic(FramingStage stage) : base(stage.Shape)
             {
                 _stage = stage;
-                // Parsing on demand: one event per pull, input pulled only when the buffered bytes hold no event.
-                SetHandler(stage._netIn, onPush: () =>
-                {
-                    _parser.Feed(Grab(stage._netIn));
-                    PushNext();
-                }, onUpstreamFinish: () =>
-                {
-                    if (IsAvailable(stage._events)) PushNext();
-                }, onUpstreamFailure: e => Fail(stage._events, e));
-                SetHandler(stage._events, onPull: PushNext, onDownstreamFinish: _ => Cancel(stage._netIn));
+                SetHandler(stage._netIn, (IInHandler)this);
+                SetHandler(stage._events, (IOutHandler)this);
+                var rendering = new Rendering(this);
+                SetHandler(stage._frames, rendering);
+                SetHandler(stage._netOut, rendering);
+            }
 
-                // Rendering (§5.2): one frame in, its bytes out.
-                SetHandler(stage._frames, onPush: () => Push(stage._netOut, FrameRenderer.Render(Grab(stage._frames))),
-                    onUpstreamFinish: () => Complete(stage._netOut), onUpstreamFailure: e => Fail(stage._netOut, e));
-                SetHandler(stage._netOut, onPull: () => Pull(stage._frames), onDownstreamFinish: _ => Cancel(stage._frames));
+            // Parsing on demand: one event per pull, input pulled only when the buffered bytes hold no event.
+            void IInHandler.OnPush()
+            {
+                _parser.Feed(Grab(_stage._netIn));
+                PushNext();
+            }
+
+            void IInHandler.OnUpstreamFinish()
+            {
+                if (IsAvailable(_stage._events)) PushNext();
+            }
+
+            void IInHandler.OnUpstreamFailure(Exception e) => Fail(_stage._events, e);
+
+            void IOutHandler.OnPull() => PushNext();
+
+            void IOutHandler.OnDownstreamFinish(Exception cause) => Cancel(_stage._netIn);
+
+            /// <summary>Rendering (§5.2): one frame in, its bytes out.</summary>
+            private sealed class Rendering(Logic logic) : InAndOutHandler
+            {
+                public override void OnPush() =>
+                    logic.Push(logic._stage._netOut, FrameRenderer.Render(logic.Grab(logic._stage._frames)));
+
+                public override void OnUpstreamFinish() => logic.Complete(logic._stage._netOut);
+
+                public override void OnUpstreamFailure(Exception e) => logic.Fail(logic._stage._netOut, e);
+
+                public override void OnPull() => logic.Pull(logic._stage._frames);
+
+                public override void OnDownstreamFinish(Exception cause) => logic.Cancel(logic._stage._frames);
             }
 
             private void PushNext()

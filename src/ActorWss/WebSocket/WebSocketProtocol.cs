@@ -24,7 +24,8 @@ namespace ActorWss.WebSocket;
 /// </summary>
 internal static class WebSocketProtocol
 {
-    /// <param name="control">The connection's handle (the pipeline shares it with other layers); null: a new one.</param>
+    /// <param name="control">The connection's handle (the pipeline shares it with other layers); null: the one among the
+    /// graph's attributes (a blueprint shared by connections), else a new one.</param>
     public static BidiFlow<FrameEvent, Message, Message, OutboundFrame, WebSocketControl> Create(WebSocketSettings settings,
         IWebSocketObserver? observer = null, WebSocketControl? control = null) =>
         BidiFlow.FromGraph(new WebSocketProtocolStage(settings, observer, control));
@@ -48,11 +49,11 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
 
     public override ILogicAndMaterializedValue<WebSocketControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var handle = control ?? new WebSocketControl();
+        var handle = control ?? inheritedAttributes.GetAttribute<WebSocketControl>() ?? new WebSocketControl();
         return new LogicAndMaterializedValue<WebSocketControl>(new Logic(this, handle), handle);
     }
 
-    private sealed class Logic : TimerGraphStageLogic
+    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
         private const string CloseTimer = "close-timeout";
         private const string TickTimer = "tick";
@@ -91,55 +92,82 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             // The route's limit is set on the control before the 101, after this stage is built: read it per message.
             _message = new MessageAssembler(() => _control.MaxMessageSize ?? _settings.MaxMessageSize);
 
-            SetHandler(stage._netIn, onPush: () =>
-            {
-                OnFrameEvent(Grab(stage._netIn));
-                PullNetInIfAllowed();
-            }, onUpstreamFinish: OnPeerGone, onUpstreamFailure: cause =>
-            {
-                _close.PeerGone("connection failed: " + cause.Message);
-                FailStage(cause);
-            });
+            SetHandler(stage._netIn, (IInHandler)this);
+            SetHandler(stage._appOut, (IOutHandler)this);
+            var outbound = new Outbound(this);
+            SetHandler(stage._appIn, outbound);
+            SetHandler(stage._netOut, outbound);
+        }
 
-            SetHandler(stage._appOut, onPull: () =>
-            {
-                if (_pendingMessage is { } message)
-                {
-                    _pendingMessage = null;
-                    Push(stage._appOut, message);
-                    if (_completeAppOutAfterPending) Complete(stage._appOut);
-                }
-                PullNetInIfAllowed();
-            }, onDownstreamFinish: cause =>
-            {
-                if (cause is SubscriptionWithCancelException.NonFailureCancellation)
-                {
-                    // The handler wants no more messages: close normally (§7.1.2).
-                    InitiateClose(CloseStatus.Normal, "");
-                    return;
-                }
-                // The handler failed: its input is cancelled with the failure before its output fails with it.
-                OnHandlerFailed(cause);
-            });
+        void IInHandler.OnPush()
+        {
+            OnFrameEvent(Grab(_stage._netIn));
+            PullNetInIfAllowed();
+        }
 
-            SetHandler(stage._appIn, onPush: () =>
-            {
-                var message = Grab(stage._appIn);
-                if (!_close.CanSendData) return; // §5.5.1: no data frames after a Close
-                _observer?.OnMessageSent(message.Type, message.Payload.Count);
-                _pendingAppFrame = OutboundFrame.Of(message);
-                FlushOutbound();
-            }, onUpstreamFinish: () =>
-            {
-                if (_close.Phase == ClosePhase.Answering) AnswerPeer(); // the handler has said all it had to say
-                else InitiateClose(CloseStatus.Normal, "");
-            }, onUpstreamFailure: OnHandlerFailed);
+        void IInHandler.OnUpstreamFinish() => OnPeerGone();
 
-            SetHandler(stage._netOut, onPull: FlushOutbound, onDownstreamFinish: _ =>
+        void IInHandler.OnUpstreamFailure(Exception cause)
+        {
+            _close.PeerGone("connection failed: " + cause.Message);
+            FailStage(cause);
+        }
+
+        void IOutHandler.OnPull()
+        {
+            if (_pendingMessage is { } message)
             {
-                _close.PeerGone();
-                CompleteStage();
-            });
+                _pendingMessage = null;
+                Push(_stage._appOut, message);
+                if (_completeAppOutAfterPending) Complete(_stage._appOut);
+            }
+            PullNetInIfAllowed();
+        }
+
+        void IOutHandler.OnDownstreamFinish(Exception cause)
+        {
+            if (cause is SubscriptionWithCancelException.NonFailureCancellation)
+            {
+                // The handler wants no more messages: close normally (§7.1.2).
+                InitiateClose(CloseStatus.Normal, "");
+                return;
+            }
+            // The handler failed: its input is cancelled with the failure before its output fails with it.
+            OnHandlerFailed(cause);
+        }
+
+        /// <summary>The outbound direction's ports: messages from the handler in, frames out (the logic itself handles
+        /// the inbound direction's; no delegates per connection).</summary>
+        private sealed class Outbound(Logic logic) : InAndOutHandler
+        {
+            public override void OnPush() => logic.OnHandlerMessage();
+
+            public override void OnUpstreamFinish() => logic.OnHandlerFinished();
+
+            public override void OnUpstreamFailure(Exception e) => logic.OnHandlerFailed(e);
+
+            public override void OnPull() => logic.FlushOutbound();
+
+            public override void OnDownstreamFinish(Exception cause)
+            {
+                logic._close.PeerGone();
+                logic.CompleteStage();
+            }
+        }
+
+        private void OnHandlerMessage()
+        {
+            var message = Grab(_stage._appIn);
+            if (!_close.CanSendData) return; // §5.5.1: no data frames after a Close
+            _observer?.OnMessageSent(message.Type, message.Payload.Count);
+            _pendingAppFrame = OutboundFrame.Of(message);
+            FlushOutbound();
+        }
+
+        private void OnHandlerFinished()
+        {
+            if (_close.Phase == ClosePhase.Answering) AnswerPeer(); // the handler has said all it had to say
+            else InitiateClose(CloseStatus.Normal, "");
         }
 
         public override void PreStart()
