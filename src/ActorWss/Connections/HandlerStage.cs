@@ -6,6 +6,7 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
+using ActorWss.Streams;
 
 namespace ActorWss.Connections;
 
@@ -59,8 +60,10 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
 
     private enum Mode { Echo, Flow, Actor }
 
-    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : ConnectionStageLogic, IInHandler, IOutHandler
     {
+        private static readonly object StageLogSource = LogSourceOf("handler", typeof(HandlerStage));
+
         private const string CloseFlushTimer = "close-flush";
 
         private readonly HandlerStage _stage;
@@ -89,7 +92,7 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
         private bool _awaitingAck;
 
         public Logic(HandlerStage stage, ConnectionContext context, IConnectionObserver? observer, TaskCompletionSource<IActorRef> address)
-            : base(stage.Shape)
+            : base(1, 1, StageLogSource)
         {
             _stage = stage;
             _context = context;
@@ -116,7 +119,7 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
             _address.TrySetResult(_self);
         }
 
-        public override void PostStop() => _address.TrySetCanceled();
+        protected override void OnStop() => _address.TrySetCanceled();
 
         // ---- messages to the connection (its stage actor) ------------------------------------------------------
 

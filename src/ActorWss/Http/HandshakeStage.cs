@@ -7,6 +7,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
+using ActorWss.Streams;
 
 namespace ActorWss.Http;
 
@@ -67,8 +68,10 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         Answering,
     }
 
-    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : ConnectionStageLogic, IInHandler, IOutHandler
     {
+        private static readonly object StageLogSource = LogSourceOf("http-handshake", typeof(HandshakeStage));
+
         private const string HandshakeTimer = "handshake-timeout";
         private const string LingerTimer = "linger";
         private readonly HandshakeStage _stage;
@@ -78,7 +81,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         private Phase _phase = Phase.Reading;
         private CancellationTokenSource? _authentication;
 
-        public Logic(HandshakeStage stage, TaskCompletionSource<HandshakeOutcome> outcome, ConnectionContext? context) : base(stage.Shape)
+        public Logic(HandshakeStage stage, TaskCompletionSource<HandshakeOutcome> outcome, ConnectionContext? context) : base(2, 2, StageLogSource)
         {
             _stage = stage;
             _outcome = outcome;
@@ -137,7 +140,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
             ScheduleOnce(HandshakeTimer, _stage.Settings.HandshakeTimeout);
         }
 
-        public override void PostStop()
+        protected override void OnStop()
         {
             _authentication?.Cancel();
             _authentication?.Dispose();

@@ -4,6 +4,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
+using ActorWss.Streams;
 
 namespace ActorWss.Tls;
 
@@ -114,8 +115,10 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         Done,
     }
 
-    private sealed partial class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    private sealed partial class Logic : ConnectionStageLogic, IInHandler, IOutHandler
     {
+        private static readonly object StageLogSource = LogSourceOf("tls", typeof(TlsStage));
+
         private const string HandshakeTimer = "tls-handshake-timeout";
         private const string AlertTimer = "tls-alert-timeout";
 
@@ -138,7 +141,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         private ByteString _cipherPending = ByteString.Empty; // encrypted, waiting for the network
 
         public Logic(TlsStage stage, TaskCompletionSource<TlsOutcome> outcome, TaskCompletionSource<string?> error, ITlsObserver? observer)
-            : base(stage.Shape)
+            : base(2, 2, StageLogSource)
         {
             _stage = stage;
             _outcome = outcome;
@@ -202,7 +205,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
             Pull(_stage._cipherIn);
         }
 
-        public override void PostStop()
+        protected override void OnStop()
         {
             _corked = false; // nothing is left to encrypt: an end-of-run flush must not call into a stopped stage
             var closed = new TlsFailed(TlsFailureKind.PeerClosed, "the connection closed during the handshake");

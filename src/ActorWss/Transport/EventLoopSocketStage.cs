@@ -4,6 +4,7 @@ using ActorWss.Transport.EventLoops;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Stage;
+using ActorWss.Streams;
 
 namespace ActorWss.Transport;
 
@@ -41,8 +42,10 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this, socket, sendTimeout, coalesceBytes, ended, cork);
 
-    private sealed class Logic : TimerGraphStageLogic, IReadinessHandler, IFlushAfterWork, IInHandler, IOutHandler
+    private sealed class Logic : ConnectionStageLogic, IReadinessHandler, IFlushAfterWork, IInHandler, IOutHandler
     {
+        private static readonly object StageLogSource = LogSourceOf("socket", typeof(EventLoopSocketStage));
+
         private const string SendTimer = "send-timeout", LingerTimer = "linger";
 
         private readonly EventLoopSocketStage _stage;
@@ -69,7 +72,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
         private bool _closed;
 
         public Logic(EventLoopSocketStage stage, Socket socket, TimeSpan? sendTimeout, int coalesceBytes, TaskCompletionSource? ended, bool cork)
-            : base(stage.Shape)
+            : base(1, 1, StageLogSource)
         {
             _ended = ended;
             _cork = cork;
@@ -122,7 +125,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             Pull(_stage._in);
         }
 
-        public override void PostStop()
+        protected override void OnStop()
         {
             Close();
             if (_failure is null) _ended?.TrySetResult();

@@ -40,11 +40,14 @@ internal static class WebSocketFraming
         /// small object: no delegates per connection (see <c>ConnectionPipeline</c> on what an idle connection keeps).</summary>
         private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
         {
+            // The shape's constructor would build a log-source string per connection from the port names.
+            private static readonly object StageLogSource = Akka.Event.LogSource.Create("ws-framing", typeof(FramingStage));
+
             private readonly FramingStage _stage;
             private readonly FrameParser _parser = new();
             private bool _errorSent;
 
-            public Logic(FramingStage stage) : base(stage.Shape)
+            public Logic(FramingStage stage) : base(inCount: 2, outCount: 2)
             {
                 _stage = stage;
                 SetHandler(stage._netIn, (IInHandler)this);
@@ -86,6 +89,8 @@ internal static class WebSocketFraming
 
                 public override void OnDownstreamFinish(Exception cause) => logic.Cancel(logic._stage._frames);
             }
+
+            protected override object LogSource => StageLogSource;
 
             private void PushNext()
             {

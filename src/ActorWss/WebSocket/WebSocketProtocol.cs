@@ -7,6 +7,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
+using ActorWss.Streams;
 
 namespace ActorWss.WebSocket;
 
@@ -53,8 +54,10 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         return new LogicAndMaterializedValue<WebSocketControl>(new Logic(this, handle), handle);
     }
 
-    private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
+    private sealed class Logic : ConnectionStageLogic, IInHandler, IOutHandler
     {
+        private static readonly object StageLogSource = LogSourceOf("ws-protocol", typeof(WebSocketProtocolStage));
+
         private const string CloseTimer = "close-timeout";
         private const string TickTimer = "tick";
 
@@ -83,7 +86,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         private long _lastInbound = Environment.TickCount64;
         private long _lastOutbound = Environment.TickCount64;
 
-        public Logic(WebSocketProtocolStage stage, WebSocketControl control) : base(stage.Shape)
+        public Logic(WebSocketProtocolStage stage, WebSocketControl control) : base(2, 2, StageLogSource)
         {
             _stage = stage;
             _settings = stage.Settings;
@@ -178,7 +181,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             _control.Attach(GetAsyncCallback<(ushort Code, string Reason)>(request => InitiateClose(request.Code, request.Reason)));
         }
 
-        public override void PostStop() => _control.SetClosed(_close.Info);
+        protected override void OnStop() => _control.SetClosed(_close.Info);
 
         // ---- inbound ------------------------------------------------------------------------------------------
 
