@@ -13,8 +13,8 @@ using Akka.Streams.Dsl;
 namespace ActorWss.Server;
 
 /// <summary>
-/// One accepted connection. Materializes the connection's pipeline (with a materializer of its own, so that the stream
-/// lives no longer than this actor); when the handshake is done, registers the connection with the hub and starts the
+/// One accepted connection. Materializes the connection's pipeline (its interpreter a child of this actor, so that the
+/// stream lives no longer than this actor); when the handshake is done, registers the connection with the hub and starts the
 /// route's handler, creating the route's connection actor as its child (and supervising it: a failure closes the
 /// connection with 1011, once logged; no restart). Stops when the socket is done in both directions, then logs how
 /// the connection ended: one line, at Info when something was refused or broken, at Debug otherwise.
@@ -45,7 +45,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     /// <summary>How long a connection actor gets to handle <see cref="Closed"/> and stop once the connection has ended.</summary>
     private static readonly TimeSpan AppStopGrace = TimeSpan.FromSeconds(5);
 
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ILoggingAdapter? _logger;
     private readonly string _listener;
     private readonly AcceptedConnection _connection;
     private readonly ConnectionPipeline _pipeline;
@@ -101,6 +101,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>Made when first needed (when the connection ends): an idle connection does not keep one.</summary>
+    private ILoggingAdapter Log => _logger ??= Context.GetLogger();
+
     /// <summary>On the transport's dispatcher (with the event-loop transport: the loops), where its stream runs too.</summary>
     public static Props Props(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, ActorMaterializerSettings materializerSettings)
     {
@@ -108,7 +111,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         return pipeline.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
     }
 
-    /// <summary>A connection actor that throws is stopped, not restarted (it would have lost its socket's conversation): 1011.</summary>
+    /// <summary>A connection actor that throws is stopped, not restarted (it would have lost its socket's conversation): 1011.
+    /// The stream's interpreter is a child too; should it ever fail, the connection is broken all the same.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(failure =>
     {
         _appFailed = true;
@@ -128,9 +132,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
         // Both directions of the socket are watched: the actor stops only when our writes are finished and the
         // peer's side is closed, so a final Close frame or HTTP answer is never cut off.
-        // The stream's own materializer, a child: when this actor stops, the stream stops with it (a shared one would
-        // leave the graph to end on its own, and a send to the connection's address could then vanish uncounted).
-        var materializer = Context.Materializer(_materializerSettings, namePrefix: "connection");
+        // The stream's interpreter runs as this actor's child: when this actor stops, the stream stops with it.
+        var materializer = ConnectionMaterializer.For(Context, _materializerSettings);
         Task writesDone, readsDone;
         ConnectionHandles handles;
         try
@@ -188,7 +191,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             }
             catch (Exception e)
             {
-                _log.Error(e, "{0}: route {1} could not create its connection actor", _listener, upgraded.Route.Name);
+                Log.Error(e, "{0}: route {1} could not create its connection actor", _listener, upgraded.Route.Name);
                 _handles.WebSocket.Close(CloseStatus.InternalError, "internal error");
                 return;
             }
@@ -247,7 +250,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         var peer = _connection.Remote;
         if (ended.Tls is TlsFailed tlsFailed)
         {
-            _log.Info("{0} dropped {1}: TLS {2}", _listener, peer, tlsFailed.Reason);
+            Log.Info("{0} dropped {1}: TLS {2}", _listener, peer, tlsFailed.Reason);
             return;
         }
         // A refusal is what matters about its connection, even when the peer then reset the TLS session (clients
@@ -256,22 +259,22 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         {
             var detail = (refused.Detail is null ? "" : " (" + refused.Detail + ")")
                 + (ended.TlsError is { } after ? "; then the TLS session broke: " + after : "");
-            _log.Info("{0} refused {1} from {2}: {3} {4}{5}", _listener, refused.Request?.ToString() ?? "request", peer,
+            Log.Info("{0} refused {1} from {2}: {3} {4}{5}", _listener, refused.Request?.ToString() ?? "request", peer,
                 refused.Status, refused.Reason, detail);
             return;
         }
         if (ended.TlsError is { } tlsError)
         {
-            _log.Info("{0} dropped {1}: TLS session broke: {2}", _listener, peer, tlsError);
+            Log.Info("{0} dropped {1}: TLS session broke: {2}", _listener, peer, tlsError);
             return;
         }
         switch (ended.Handshake)
         {
             case Answered answered:
-                _log.Debug("{0} {1} from {2}: {3}", _listener, answered.Request, peer, answered.Status);
+                Log.Debug("{0} {1} from {2}: {3}", _listener, answered.Request, peer, answered.Status);
                 return;
             case Abandoned abandoned:
-                _log.Info("{0} dropped {1}: {2}", _listener, peer, abandoned.Reason);
+                Log.Info("{0} dropped {1}: {2}", _listener, peer, abandoned.Reason);
                 return;
         }
 
@@ -280,12 +283,12 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             or CloseStatus.MessageTooBig or CloseStatus.InternalError;
         var who = _info is null ? peer.ToString() : $"{peer} ({_info.Id})";
         if (ended.TransportFailure is { } failure && !violation)
-            _log.Info("{0} lost {1}: connection failed: {2} (sent {3}, received {4})", _listener, who, failure.Message,
+            Log.Info("{0} lost {1}: connection failed: {2} (sent {3}, received {4})", _listener, who, failure.Message,
                 close.SentCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no Close", close.ReceivedCode);
         else if (violation)
-            _log.Info("{0} closed {1} with {2}: {3}", _listener, who, close.SentCode, close.Reason);
-        else if (_log.IsDebugEnabled)
-            _log.Debug($"{_listener} closed {who}: sent {close.SentCode}, received {close.ReceivedCode}, clean={close.Clean}"
+            Log.Info("{0} closed {1} with {2}: {3}", _listener, who, close.SentCode, close.Reason);
+        else if (Log.IsDebugEnabled)
+            Log.Debug($"{_listener} closed {who}: sent {close.SentCode}, received {close.ReceivedCode}, clean={close.Clean}"
                 + (close.Reason is null ? "" : ", " + close.Reason)
                 + (ended.Tls is TlsEstablished tls ? $", {tls.Protocol} {tls.CipherSuite}, handshake {tls.HandshakeTime.TotalMilliseconds:F1} ms" : ""));
     }
