@@ -118,7 +118,7 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
 
         var parts = lines[0].Split(' ');
         if (parts.Length != 3) { Malformed("request-line is not 'method SP target SP version'"); return; }
-        var (method, target, version) = (parts[0], parts[1], parts[2]);
+        var (method, target, version) = (KnownHeaderStrings.Get(parts[0]), parts[1], KnownHeaderStrings.Get(parts[2]));
         if (!IsToken(method)) { Malformed("invalid method"); return; }
         // RFC 9112 §3.2 (RFC 3986 characters): visible ASCII only, no control bytes or spaces.
         if (target.Length == 0 || !(target[0] == '/' || target.Contains("://", StringComparison.Ordinal) || target == "*")
@@ -136,10 +136,10 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
             if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t')) { Malformed("obsolete line folding"); return; }
             int colon = line.IndexOf(':');
             if (colon <= 0) { Malformed("field line without a name"); return; }
-            var name = line[..colon];
+            var name = KnownHeaderStrings.Get(line.AsSpan(0, colon));
             // RFC 9112 §5.1: no whitespace between field name and colon.
             if (!IsToken(name)) { Malformed($"invalid field name '{PrintableText.Escape(name)}'"); return; }
-            var value = line[(colon + 1)..].Trim(' ', '\t');
+            var value = KnownHeaderStrings.Get(line.AsSpan(colon + 1).Trim(" \t"));
             // RFC 9110 §5.5: a field value is visible characters, obs-text, spaces and tabs: no other C0 control, no DEL.
             if (value.Any(c => (c < 0x20 && c != '\t') || c == 0x7F))
             { Malformed($"control character in the value of {name}"); return; }
