@@ -59,6 +59,32 @@ public class HttpRequestParserTests
     // ---- Complete heads, any chunking ----
 
     [Fact]
+    public void Two_requests_share_the_known_header_strings_and_keep_their_own_values()
+    {
+        // A connection keeps its request while it is open: the names and values every upgrade carries are one string
+        // for all connections, what differs is the request's own.
+        var first = ParseWhole(UpgradeHead).Request!;
+        var second = ParseWhole(UpgradeHead.Replace("server.example.com", "other.example.com")).Request!;
+
+        for (int i = 0; i < first.Headers.Count; i++)
+            Assert.Same(first.Headers[i].Key, second.Headers[i].Key);
+        Assert.Same(first.Method, second.Method);
+        Assert.Same(first.Version, second.Version);
+        Assert.Same(first.Headers[1].Value, second.Headers[1].Value); // websocket
+        Assert.Same(first.Headers[6].Value, second.Headers[6].Value); // 13
+        Assert.NotSame(first.Headers[3].Value, second.Headers[3].Value); // each key its own
+        Assert.Equal(("Host", "other.example.com"), (second.Headers[0].Key, second.Headers[0].Value));
+    }
+
+    [Fact]
+    public void Header_names_keep_the_clients_spelling_whether_known_or_not()
+    {
+        var request = ParseWhole("GET / HTTP/1.1\r\nhost: a\r\nHOST: b\r\nX-Custom:  v \t\r\n\r\n").Request!;
+
+        Assert.Equal([new("host", "a"), new("HOST", "b"), new KeyValuePair<string, string>("X-Custom", "v")], request.Headers);
+    }
+
+    [Fact]
     public void A_full_upgrade_request_in_one_chunk_is_parsed()
     {
         var parser = new HttpRequestParser(Limit);
