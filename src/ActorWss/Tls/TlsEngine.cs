@@ -84,8 +84,8 @@ internal sealed class TlsEngine : IDisposable
     }
 
     /// <summary>
-    /// Lets the established session free its native record buffers between records (<see cref="OpenSslIdleBuffers"/>);
-    /// false where that is not possible.
+    /// Lets the established session free its native record buffers between records, and gives back the buffers its
+    /// handshake grew (<see cref="OpenSslIdleBuffers"/>); false where that is not possible.
     /// </summary>
     public bool ReleaseBuffersWhenIdle()
     {
