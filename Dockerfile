@@ -42,9 +42,6 @@ COPY --from=publish /app ./
 COPY config/ config/
 # Inside a container the listeners must bind every interface to be reachable through published ports.
 ENV ACTORWSS_HOST=0.0.0.0
-# glibc's malloc opens up to eight arenas per core; two hold the TLS sessions of idle wss:// connections in less
-# memory (about 2.8 KiB each here) at no CPU per echo we could measure (README, "Memory against throughput").
-ENV MALLOC_ARENA_MAX=2
 # No certs/ in the image: with the shipped config the server generates a certificate, and where it cannot write
 # one (this folder is root's, or a read-only mount) or cannot read the development key it finds (written by
 # `dotnet run` on the host, readable by its owner only) it serves one from memory, and says so once.

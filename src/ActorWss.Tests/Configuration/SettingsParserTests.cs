@@ -67,6 +67,14 @@ public class SettingsParserTests
     }
 
     [Fact]
+    public void The_process_keeps_two_malloc_arenas_unless_configured()
+    {
+        Assert.Equal(2, SettingsParser.Parse(ConfigurationFactory.Empty).MallocArenaMax);
+        Assert.Equal(0, Parse("actorwss.process.malloc-arena-max = 0").MallocArenaMax);
+        Assert.Equal(8, Parse("actorwss.process.malloc-arena-max = 8").MallocArenaMax);
+    }
+
+    [Fact]
     public void The_reference_config_is_embedded()
     {
         Assert.Equal(9090, SettingsParser.Reference.GetInt("actorwss.listeners.ws.port"));
@@ -202,6 +210,7 @@ public class SettingsParserTests
     [InlineData("actorwss.routes.echo.path = chat", "actorwss.routes.echo.path", "chat", "absolute path")]
     [InlineData("actorwss.routes.echo.path = \"/a*b\"", "actorwss.routes.echo.path", "/a*b", "absolute path")]
     [InlineData("actorwss.shutdown.drain-timeout = forever", "actorwss.shutdown.drain-timeout", "forever", "duration")]
+    [InlineData("actorwss.process.malloc-arena-max = -1", "actorwss.process.malloc-arena-max", "-1", "0 to 1024")]
     public void An_invalid_value_fails_naming_the_key_the_value_and_what_is_allowed(
         string hocon, string key, string value, string allowed)
     {

@@ -6,6 +6,7 @@ namespace ActorWss.Configuration;
 /// <param name="Jwt">The settings of the built-in <c>jwt</c> authenticator.</param>
 /// <param name="Cluster">Whether the hub spans an Akka.Cluster, and how this node joins it.</param>
 /// <param name="DrainTimeout">At shutdown, how long open connections get to finish their closing handshake.</param>
+/// <param name="MallocArenaMax">The most glibc malloc arenas the server process keeps (0: glibc's default); applied by <c>ActorWssApplication</c>.</param>
 internal sealed record ServerSettings(
     IReadOnlyList<ListenerSettings> Listeners,
     HttpSettings Http,
@@ -15,7 +16,8 @@ internal sealed record ServerSettings(
     JwtSettings Jwt,
     ClusterSettings Cluster,
     TimeSpan DrainTimeout,
-    DrainSettings? Drain = null)
+    DrainSettings? Drain = null,
+    int MallocArenaMax = 0)
 {
     /// <summary>How the connections are closed at shutdown; the defaults when not configured.</summary>
     public DrainSettings Draining => Drain ?? DrainSettings.Default;

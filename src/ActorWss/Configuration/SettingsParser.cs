@@ -121,7 +121,8 @@ internal static class SettingsParser
             Drain: new DrainSettings(
                 BatchSize: root.Section("shutdown").GetInt("drain-batch-size", 1, 1_000_000),
                 Interval: root.Section("shutdown").GetNonNegativeDuration("drain-interval"),
-                CloseCode: root.Section("shutdown").GetEnum("close-code", CloseCodes)));
+                CloseCode: root.Section("shutdown").GetEnum("close-code", CloseCodes)),
+            MallocArenaMax: root.Section("process").GetInt("malloc-arena-max", 0, 1024));
     }
 
     /// <summary><c>tls = off | on | { overrides of actorwss.tls }</c>.</summary>

@@ -65,6 +65,8 @@ public static class ActorWssApplication
             return 2;
         }
 
+        GlibcMallocArenas.Limit(settings.MallocArenaMax); // before the actor system's threads allocate
+
         var akkaLogLevel = (config.GetString("akka.loglevel", "INFO") ?? "INFO").ToUpperInvariant() switch
         {
             "DEBUG" => AkkaLogLevel.DebugLevel,
