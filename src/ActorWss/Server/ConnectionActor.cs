@@ -19,7 +19,7 @@ namespace ActorWss.Server;
 /// connection with 1011, once logged; no restart). Stops when the socket is done in both directions, then logs how
 /// the connection ended: one line, at Info when something was refused or broken, at Debug otherwise.
 /// </summary>
-internal sealed class ConnectionActor : ReceiveActor, IWithTimers
+internal sealed class ConnectionActor : ActorBase
 {
     /// <summary>Close this connection with <paramref name="Code"/> (§7.1.2), e.g. 1001 at server shutdown.</summary>
     public sealed record Shutdown(ushort Code, string Reason);
@@ -59,6 +59,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private WebSocketCloseInfo? _closed;
     private bool _closedDelivered;
     private bool _ended;
+    private ICancelable? _credentialsTimer; // timers made when needed: most connections never have one
+    private ICancelable? _appStopTimer;
 
     public ConnectionActor(string listener, AcceptedConnection connection, ConnectionPipeline pipeline, ActorMaterializerSettings materializerSettings)
     {
@@ -67,39 +69,52 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         _connection = connection;
         _pipeline = pipeline;
         _hub = WebSocketHub.Get(Context.System);
-
-        Receive<HandshakeSettled>(settled =>
-        {
-            if (settled.Outcome is Upgraded upgraded) StartApplication(upgraded);
-        });
-        Receive<WebSocketClosed>(closed =>
-        {
-            _closed = closed.Close;
-            DeliverClosed();
-        });
-        Receive<CredentialsCheck>(_ => CheckCredentials());
-        Receive<Terminated>(terminated => terminated.ActorRef.Equals(_app), _ => OnAppStopped());
-        Receive<Ended>(ended =>
-        {
-            _ended = true;
-            if (ended.Handshake is Upgraded) _pipeline.Metrics.OnClosed(ended.Close);
-            if (_info is not null) _hub.Unregister(_info);
-            LogEnd(ended);
-            if (_app is null) Context.Stop(Self);
-            else Timers.StartSingleTimer(AppStopTimeout.Instance, AppStopTimeout.Instance, AppStopGrace);
-        });
-        Receive<AppStopTimeout>(_ => Context.Stop(Self));
-        Receive<Shutdown>(shutdown =>
-        {
-            // The handshake's task tells whether the client has its 101: the task completes before the 101 is written.
-            var handshake = _handles?.Handshake;
-            if (handshake is null || !handshake.IsCompleted) Context.Stop(Self); // still reading the request: nothing to say goodbye to
-            else if (handshake.Result is Upgraded) _handles!.WebSocket.Close(shutdown.Code, shutdown.Reason);
-            // otherwise an HTTP answer is already closing the connection
-        });
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    /// <summary>
+    /// A type switch rather than <see cref="ReceiveActor"/>'s handlers: those are built per actor instance (a matcher,
+    /// a delegate per message type, about 0.7 KiB), and there is one of these actors per open connection.
+    /// </summary>
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case HandshakeSettled { Outcome: var outcome }:
+                if (outcome is Upgraded upgraded) StartApplication(upgraded);
+                return true;
+            case WebSocketClosed closed:
+                _closed = closed.Close;
+                DeliverClosed();
+                return true;
+            case CredentialsCheck:
+                _credentialsTimer = null;
+                CheckCredentials();
+                return true;
+            case Terminated terminated when terminated.ActorRef.Equals(_app):
+                OnAppStopped();
+                return true;
+            case Ended ended:
+                _ended = true;
+                if (ended.Handshake is Upgraded) _pipeline.Metrics.OnClosed(ended.Close);
+                if (_info is not null) _hub.Unregister(_info);
+                LogEnd(ended);
+                if (_app is null) Context.Stop(Self);
+                else _appStopTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(AppStopGrace, Self, AppStopTimeout.Instance, Self);
+                return true;
+            case AppStopTimeout:
+                Context.Stop(Self);
+                return true;
+            case Shutdown shutdown:
+                // The handshake's task tells whether the client has its 101: the task completes before the 101 is written.
+                var handshake = _handles?.Handshake;
+                if (handshake is null || !handshake.IsCompleted) Context.Stop(Self); // still reading the request: nothing to say goodbye to
+                else if (handshake.Result is Upgraded) _handles!.WebSocket.Close(shutdown.Code, shutdown.Reason);
+                // otherwise an HTTP answer is already closing the connection
+                return true;
+            default:
+                return false;
+        }
+    }
 
     /// <summary>Made when first needed (when the connection ends): an idle connection does not keep one.</summary>
     private ILoggingAdapter Log => _logger ??= Context.GetLogger();
@@ -121,6 +136,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        _credentialsTimer?.Cancel();
+        _appStopTimer?.Cancel();
         if (_info is not null && !_ended) _hub.Unregister(_info);
         _pipeline.Metrics.ConnectionClosed();
     }
@@ -228,7 +245,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
         // Long waits are split: the scheduler is not meant for timers of weeks.
-        Timers.StartSingleTimer(CredentialsCheck.Instance, CredentialsCheck.Instance, remaining < TimeSpan.FromHours(1) ? remaining : TimeSpan.FromHours(1));
+        _credentialsTimer?.Cancel();
+        _credentialsTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(
+            remaining < TimeSpan.FromHours(1) ? remaining : TimeSpan.FromHours(1), Self, CredentialsCheck.Instance, Self);
     }
 
     private void OnAppStopped()
