@@ -19,7 +19,7 @@ namespace ActorWss.Server;
 /// connection with 1011, once logged; no restart). Stops when the socket is done in both directions, then logs how
 /// the connection ended: one line, at Info when something was refused or broken, at Debug otherwise.
 /// </summary>
-internal sealed class ConnectionActor : ActorBase
+internal sealed partial class ConnectionActor : ActorBase
 {
     /// <summary>Close this connection with <paramref name="Code"/> (§7.1.2), e.g. 1001 at server shutdown.</summary>
     public sealed record Shutdown(ushort Code, string Reason);
@@ -179,16 +179,7 @@ internal sealed class ConnectionActor : ActorBase
         }
         _handles = handles;
 
-        var self = Self;
-        handles.Handshake.ContinueWith(t => self.Tell(new HandshakeSettled(t.Result)),
-            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
-        handles.WebSocket.Closed.ContinueWith(t => self.Tell(new WebSocketClosed(t.Result)),
-            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
-        Task tlsHandshake = handles.Tls?.Handshake ?? Task.CompletedTask, tlsEnd = handles.Tls?.Error ?? Task.CompletedTask;
-        Task.WhenAll(writesDone, readsDone, handles.WebSocket.Closed, handles.Handshake, tlsHandshake, tlsEnd).ContinueWith(
-            t => self.Tell(new Ended(handles.Handshake.Result, handles.WebSocket.Closed.Result, handles.Tls?.Handshake.Result,
-                handles.Tls?.Error.Result, t.Exception?.Flatten().InnerExceptions[0])), // both socket directions report the same failure
-            TaskContinuationOptions.ExecuteSynchronously);
+        OutcomeWatch.Start(Self, handles, writesDone, readsDone);
     }
 
     /// <summary>
