@@ -43,8 +43,14 @@ public abstract class PushScenarios(ITestOutputHelper output, ServerMode mode) :
             {
                 TestActor.Tell(info);
                 return Flow.Create<Message>().Where(_ => false); // answers nothing itself
+            }))
+            .MapRoute("welcome", "/welcome", WebSocketHandler.FromFlow(info =>
+            {
+                // Sent while the handler starts: the connection must already be reachable by its user.
+                WebSocketHub.Get(Sys).SendToUser(info.UserName!, Message.Text("welcome " + info.UserName));
+                return Flow.Create<Message>().Where(_ => false);
             })),
-        "actorwss.routes.actor.auth=query-user", "actorwss.routes.flow.auth=query-user");
+        "actorwss.routes.actor.auth=query-user", "actorwss.routes.flow.auth=query-user", "actorwss.routes.welcome.auth=query-user");
 
     private static Uri At(Server.ActorWssServer server, string pathAndQuery) => new(UrlOf(server), pathAndQuery);
 
@@ -72,6 +78,20 @@ public abstract class PushScenarios(ITestOutputHelper output, ServerMode mode) :
         Assert.Equal("to every alice", await alice1.ReceiveTextAsync());
         Assert.Equal(["to alice2 by id", "to every alice"], [await alice2.ReceiveTextAsync(), await alice2.ReceiveTextAsync()]);
         Assert.Equal(["to bob by address", "to bob by user"], [await bob.ReceiveTextAsync(), await bob.ReceiveTextAsync()]);
+    }
+
+    [Fact]
+    public async Task What_a_flow_handler_sends_to_its_user_as_it_starts_reaches_the_new_connection()
+    {
+        var server = await StartAsync("welcome");
+        long missingBefore = WebSocketHub.Get(Sys).SentToMissing;
+
+        for (int i = 0; i < 5; i++)
+        {
+            using var client = await ConnectClientAsync(At(server, $"/welcome?user=dana{i}"));
+            Assert.Equal($"welcome dana{i}", await client.ReceiveTextAsync());
+        }
+        Assert.Equal(missingBefore, WebSocketHub.Get(Sys).SentToMissing);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
         private Phase _phase = Phase.AwaitingStart;
         private Mode _mode;
         private string _route = "";
-        private OutboundQueue _queue = new(1, OverflowPolicy.DropNewest);
+        private OutboundQueue? _queue; // made when the first message comes, which may be before the handler starts
 
         // A close asked for with CloseConnection: it starts once what was sent before it is out (or at the close timeout).
         private CloseConnection? _closeAfterFlush;
@@ -157,7 +157,6 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
             if (_phase != Phase.AwaitingStart) return;
             var route = _context.Upgrade?.Route ?? throw new InvalidOperationException("started before the upgrade");
             _route = route.Name;
-            _queue = new OutboundQueue(route.OutboundQueueSize, route.Overflow);
             _phase = Phase.Serving;
             switch (route.Handler)
             {
@@ -175,8 +174,27 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
                     PullClient();
                     break;
             }
+            if (_queue is { Count: > 0 }) Deliver(); // messages sent to the connection before its handler started
             // The client was done before the handler existed (its Close came with the request): finish now.
             if (IsClosed(_stage._in)) OnClientDone();
+        }
+
+        /// <summary>
+        /// The route's outbound queue. The connection is in the hub before its handler starts (so that whatever the
+        /// handler's start sets off can reach it), so messages may come first: they wait here, in order.
+        /// </summary>
+        private OutboundQueue Queue
+        {
+            get
+            {
+                if (_queue is null)
+                {
+                    var route = _context.Upgrade?.Route ?? throw new InvalidOperationException("a message before the upgrade");
+                    _route = route.Name;
+                    _queue = new OutboundQueue(route.OutboundQueueSize, route.Overflow);
+                }
+                return _queue;
+            }
         }
 
         /// <summary>A message from outside the connection: through the queue, under the route's overflow policy.</summary>
@@ -187,7 +205,7 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
                 _observer?.OnOutboundDropped(_route, OutboundDrop.Closed);
                 return;
             }
-            switch (_queue.Offer(message))
+            switch (Queue.Offer(message))
             {
                 case OfferOutcome.DroppedOldest:
                     _observer?.OnOutboundDropped(_route, OutboundDrop.DropOldest);
@@ -204,12 +222,13 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
 
         private void Overflow()
         {
-            ushort code = _queue.Policy == OverflowPolicy.Close1008 ? CloseStatus.PolicyViolation : CloseStatus.TryAgainLater;
+            var queue = Queue;
+            ushort code = queue.Policy == OverflowPolicy.Close1008 ? CloseStatus.PolicyViolation : CloseStatus.TryAgainLater;
             _observer?.OnOutboundDropped(_route, OutboundDrop.Overflow);
             _observer?.OnOverflowClose(_route, code);
-            _queue.Clear();
+            queue.Clear();
             _phase = Phase.Closed;
-            _context.Control.Close(code, $"outbound queue overflow: more than {_queue.Capacity} messages waiting for the client");
+            _context.Control.Close(code, $"outbound queue overflow: more than {queue.Capacity} messages waiting for the client");
         }
 
         /// <summary>
@@ -233,7 +252,7 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
         {
             _closeAfterFlush = null;
             _phase = Phase.Closed;
-            _queue.Clear();
+            _queue?.Clear();
             _handlerReply = null;
             _context.Control.Close(close.Code, close.Reason);
         }
@@ -250,7 +269,7 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
                 Push(_stage._out, reply);
                 return;
             }
-            if (_queue.TryTake(out var queued))
+            if (_queue is not null && _queue.TryTake(out var queued))
             {
                 Push(_stage._out, queued);
                 return;
@@ -279,7 +298,7 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
         private void HandlerOutput(Message message)
         {
             if (_phase != Phase.Serving) return;
-            if (IsAvailable(_stage._out) && _queue.Count == 0) Push(_stage._out, message);
+            if (IsAvailable(_stage._out) && (_queue is null || _queue.Count == 0)) Push(_stage._out, message);
             else _handlerReply = message;
         }
 
@@ -287,7 +306,7 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
         {
             _phase = Phase.Closed;
             _closeAfterFlush = null;
-            _queue.Clear();
+            _queue?.Clear();
             _handlerReply = null;
             if (_fromFlow is { IsClosed: false } fromFlow) fromFlow.Cancel();
         }

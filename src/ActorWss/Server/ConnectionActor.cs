@@ -183,8 +183,9 @@ internal sealed partial class ConnectionActor : ActorBase
     }
 
     /// <summary>
-    /// The client has its 101: give the connection its identity and start the route's handler. The handler stage is
-    /// told first, so that anything the connection actor or others send on seeing the connection arrives after it.
+    /// The client has its 101: give the connection its identity, put it in the hub, and start the route's handler. In
+    /// the hub first, so that whatever the handler's start sets off (a flow's factory runs on it) reaches the connection
+    /// by id or user; anything sent to it before the handler runs waits in its outbound queue, in order.
     /// </summary>
     private void StartApplication(Upgraded upgraded)
     {
@@ -205,8 +206,8 @@ internal sealed partial class ConnectionActor : ActorBase
             }
         }
         _info = info;
-        info.Connection.Tell(new StartConnection(info, _app), Self);
         _hub.Register(info);
+        info.Connection.Tell(new StartConnection(info, _app), Self);
         _app?.Tell(new Connected(info), info.Connection);
         DeliverClosed(); // the WebSocket may have closed already
         if (upgraded.Expires is { } expires)
