@@ -118,6 +118,16 @@ internal sealed class TlsEngine : IDisposable
             static (_, hello, engine, _) => ValueTask.FromResult(((TlsEngine)engine!).OptionsFor(hello.ServerName)), this, CancellationToken.None);
     }
 
+    /// <summary>
+    /// The handshake succeeded and its outcome has been taken: let go of its task (SslStream's authentication state
+    /// machine) and of the options factory, which an established session no longer needs.
+    /// </summary>
+    public void ForgetHandshake()
+    {
+        if (_handshake is { IsCompletedSuccessfully: true }) _handshake = Task.CompletedTask;
+        _optionsFor = null;
+    }
+
     /// <summary>The connection's options, with their certificate validation watched (a refusal is classified as one).</summary>
     private SslServerAuthenticationOptions OptionsFor(string serverName)
     {

@@ -21,6 +21,10 @@ internal sealed class TlsServerContext : IDisposable
     private readonly ITlsCertificateObserver? _observer;
     private CertificateSet _certificates; // replaced whole by a reload; handshakes read it without a lock
     private CertificateReloader? _reloader;
+    private Func<string?, SslServerAuthenticationOptions>? _optionsFactory;
+
+    /// <summary>ALPN: HTTP/1.1 only. One list for every connection (SslStream reads it, nobody changes it).</summary>
+    private static readonly List<SslApplicationProtocol> Http11Only = [SslApplicationProtocol.Http11];
 
     private TlsServerContext(TlsSettings settings, CertificateSet certificates, X509Certificate2Collection? clientCa,
         MessageDispatcher? offloadDispatcher, ITlsCertificateObserver? observer)
@@ -94,12 +98,15 @@ internal sealed class TlsServerContext : IDisposable
     /// <summary>Checks the certificate files now, as the reload does on its own when they change.</summary>
     internal void CheckCertificateFiles() => _reloader?.Check();
 
+    /// <summary><see cref="CreateOptions"/> as one delegate for every connection of the listener.</summary>
+    public Func<string?, SslServerAuthenticationOptions> OptionsFactory => _optionsFactory ??= CreateOptions;
+
     /// <summary>The options of one connection, for the server name its ClientHello asked for (null or empty: none).</summary>
     public SslServerAuthenticationOptions CreateOptions(string? serverName) => new()
     {
         ServerCertificateContext = Certificates.For(serverName).Context,
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-        ApplicationProtocols = [SslApplicationProtocol.Http11],
+        ApplicationProtocols = Http11Only,
         AllowRenegotiation = false,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         ClientCertificateRequired = Settings.ClientCertificates != ClientCertificateMode.None,

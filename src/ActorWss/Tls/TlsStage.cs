@@ -194,10 +194,14 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         public override void PreStart()
         {
             PrepareCork();
-            var onDone = GetAsyncCallback<Step>(OnStepDone);
-            _decrypt.OnDone = onDone;
-            _encrypt.OnDone = onDone;
-            Engine.StartHandshake(_stage.Context.CreateOptions);
+            if (_stage.Context.OffloadDispatcher is not null)
+            {
+                // Only offloaded steps report back asynchronously; inline ones return their result to the caller.
+                var onDone = GetAsyncCallback<Step>(OnStepDone);
+                _decrypt.OnDone = onDone;
+                _encrypt.OnDone = onDone;
+            }
+            Engine.StartHandshake(_stage.Context.OptionsFactory);
             // The handshake advances inside decrypt steps; this only covers an SslStream that finishes it on its own.
             var handshakeSettled = GetAsyncCallback(OnHandshakeSettled);
             Engine.Handshake.ContinueWith(_ => handshakeSettled(), TaskContinuationOptions.ExecuteSynchronously);
@@ -261,6 +265,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         {
             CancelTimer(HandshakeTimer);
             var established = Engine.Describe(Stopwatch.GetElapsedTime(_started));
+            Engine.ForgetHandshake();
             if (_settings.ReleaseIdleBuffers) Engine.ReleaseBuffersWhenIdle();
             _outcome.TrySetResult(established);
             Observer?.OnHandshake(established);
