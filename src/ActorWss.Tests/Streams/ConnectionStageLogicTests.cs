@@ -66,6 +66,42 @@ public sealed class ConnectionStageLogicTests(ITestOutputHelper output) : Akka.T
     }
 
     [Fact]
+    public void Timer_state_is_kept_only_while_a_timer_runs_and_made_again_for_the_next()
+    {
+        var (commands, events, _) = Run();
+
+        commands.SendNext("state:-");
+        events.ExpectNext("state:False");
+        commands.SendNext("once:a:5000");
+        commands.SendNext("state:-");
+        events.ExpectNext("state:True");
+        commands.SendNext("cancel:a");
+        commands.SendNext("state:-");
+        events.ExpectNext("state:False");
+
+        commands.SendNext("once:b:50");
+        events.ExpectNext("fired:b");
+        commands.SendNext("state:-");
+        events.ExpectNext("state:False");
+        commands.SendNext("once:c:50");
+        events.ExpectNext("fired:c");
+        events.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void A_timer_cancelled_before_the_state_was_dropped_does_not_fire_into_the_next_one()
+    {
+        var (commands, events, _) = Run();
+
+        commands.SendNext("once:a:100");
+        commands.SendNext("cancel:a"); // state dropped; a firing already on its way would carry an old id
+        commands.SendNext("once:a:400");
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(250));
+        events.ExpectNext(TimeSpan.FromSeconds(3), "fired:a");
+        events.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
     public void More_keys_than_the_first_array_holds_all_fire()
     {
         var (commands, events, _) = Run();
@@ -132,6 +168,7 @@ public sealed class ConnectionStageLogicTests(ITestOutputHelper output) : Akka.T
                     case "repeat": ScheduleRepeatedly(key, TimeSpan.FromMilliseconds(int.Parse(command[2]))); break;
                     case "cancel": CancelTimer(key); break;
                     case "active": Emit($"active:{key}:{IsTimerActive(key)}"); break;
+                    case "state": Emit($"state:{HoldsTimerState}"); break;
                 }
                 Pull(_stage._in);
             }

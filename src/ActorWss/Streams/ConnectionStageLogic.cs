@@ -8,7 +8,8 @@ namespace ActorWss.Streams;
 /// fraction of what each idle connection keeps. Akka's builds a log-source string from the shape's port names and a
 /// timer dictionary with an id counter for every logic it constructs (about 300 B per stage, five stages per
 /// connection); here the log source is made once per stage type and the timers live in a small array made on the
-/// first schedule. Timers are cancelled when the stage stops: subclasses override <see cref="OnStop"/>, not PostStop.
+/// first schedule and dropped when none is left. Timers are cancelled when the stage stops: subclasses override
+/// <see cref="OnStop"/>, not PostStop.
 /// </summary>
 internal abstract class ConnectionStageLogic : GraphStageLogic
 {
@@ -51,17 +52,40 @@ internal abstract class ConnectionStageLogic : GraphStageLogic
 
     protected void CancelTimer(object timerKey)
     {
+        Cancel(timerKey);
+        ReleaseIfIdle();
+    }
+
+    protected bool IsTimerActive(object timerKey) => Find(timerKey) >= 0;
+
+    /// <summary>The stage keeps timer state (an array, a callback): only while a timer runs. Tests read it.</summary>
+    internal bool HoldsTimerState => _timers is not null || _onFired is not null;
+
+    private void Cancel(object timerKey)
+    {
         int slot = Find(timerKey);
         if (slot < 0) return;
         _timers![slot].Task?.Cancel();
         _timers[slot] = default;
     }
 
-    protected bool IsTimerActive(object timerKey) => Find(timerKey) >= 0;
+    /// <summary>
+    /// With no timer running, the array and the callback go: most stages of an open connection are done with their
+    /// timers once the handshake is (about 0.3 KiB per stage). The next schedule makes them again; a stale firing
+    /// still reaches <see cref="OnFired"/> through the old callback and is ignored there (its id is gone).
+    /// </summary>
+    private void ReleaseIfIdle()
+    {
+        if (_timers is not { } timers) return;
+        foreach (var timer in timers)
+            if (timer.Key is not null) return;
+        _timers = null;
+        _onFired = null;
+    }
 
     private void Schedule(object timerKey, TimeSpan delay, TimeSpan? repeat)
     {
-        CancelTimer(timerKey);
+        Cancel(timerKey);
         var onFired = _onFired ??= GetAsyncCallback<Fired>(OnFired);
         var fired = new Fired(timerKey, ++_timerIds, repeat is not null);
         var task = repeat is { } interval
@@ -77,6 +101,7 @@ internal abstract class ConnectionStageLogic : GraphStageLogic
         if (slot < 0 || _timers![slot].Id != fired.Id) return; // cancelled or replaced after it was due
         if (!fired.Repeating) _timers[slot] = default;
         OnTimer(fired.Key);
+        ReleaseIfIdle();
     }
 
     private int Find(object timerKey)
