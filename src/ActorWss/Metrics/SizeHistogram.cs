@@ -16,8 +16,11 @@ internal sealed class SizeHistogram
 
     public void Record(long bytes)
     {
-        int bucket = Array.FindIndex(Bounds, bound => bytes <= bound);
-        Interlocked.Increment(ref _counts[bucket < 0 ? Bounds.Length : bucket]);
+        // A loop, not Array.FindIndex with a lambda: the lambda captures `bytes`, a closure and a delegate per record,
+        // and this runs for every TLS step.
+        int bucket = 0;
+        while (bucket < Bounds.Length && bytes > Bounds[bucket]) bucket++;
+        Interlocked.Increment(ref _counts[bucket]);
         Interlocked.Add(ref _sum, bytes);
     }
 

@@ -28,7 +28,11 @@ namespace ActorWss.WebSocket;
 /// </summary>
 internal sealed class FrameParser
 {
+    // Received bytes; the first _consumed of them are parsed already. Consuming moves the offset instead of slicing:
+    // a ByteString slice is two objects (the string and its segment array), and a frame header and its payload
+    // would be two slices per message.
     private ByteString _buffer = ByteString.Empty;
+    private int _consumed;
     private bool _inPayload;
     private long _remaining;   // payload bytes of the current frame not yet emitted
     private bool _masked;
@@ -39,12 +43,35 @@ internal sealed class FrameParser
     public string? Error { get; private set; }
 
     /// <summary>Bytes received and not yet turned into events.</summary>
-    public int Buffered => _buffer.Count;
+    public int Buffered => _buffer.Count - _consumed;
 
     public void Feed(ByteString bytes)
     {
         if (Error is not null || bytes.IsEmpty) return;
-        _buffer = _buffer.IsEmpty ? bytes : _buffer.Concat(bytes);
+        _buffer = Buffered == 0 ? bytes : Unconsumed().Concat(bytes);
+        _consumed = 0;
+    }
+
+    private ByteString Unconsumed() => _consumed == 0 ? _buffer : _buffer.Slice(_consumed);
+
+    /// <summary>The unconsumed bytes as one span when they are one segment (the usual case: one read, one message).</summary>
+    private bool TryGetContiguous(out ReadOnlySpan<byte> bytes)
+    {
+        if (_buffer.IsCompact)
+        {
+            bytes = _buffer.ToReadOnlySpan()[_consumed..];
+            return true;
+        }
+        bytes = default;
+        return false;
+    }
+
+    private void Consume(int count)
+    {
+        _consumed += count;
+        if (_consumed < _buffer.Count) return;
+        _buffer = ByteString.Empty;
+        _consumed = 0;
     }
 
     /// <summary>Produces the next event if the buffered bytes allow one.</summary>
@@ -54,7 +81,7 @@ internal sealed class FrameParser
         if (Error is not null) return false;
         if (_inPayload)
         {
-            if (_buffer.IsEmpty) return false;
+            if (Buffered == 0) return false;
             var data = TakePayload();
             frameEvent = new FrameData(data, _remaining == 0);
             if (_remaining == 0) _inPayload = false;
@@ -75,10 +102,11 @@ internal sealed class FrameParser
     private bool TryParseHeader(out FrameHeader header)
     {
         header = default;
-        int available = _buffer.Count;
+        int available = Buffered;
         if (available < 2) return false;
         Span<byte> bytes = stackalloc byte[Protocol.MaxHeaderLength];
-        _buffer.CopyPrefixTo(bytes);
+        if (TryGetContiguous(out var contiguous)) contiguous[..Math.Min(available, bytes.Length)].CopyTo(bytes);
+        else Unconsumed().CopyPrefixTo(bytes);
 
         byte b0 = bytes[0], b1 = bytes[1];
         bool masked = (b1 & 0x80) != 0;
@@ -108,34 +136,34 @@ internal sealed class FrameParser
             Masked: masked,
             MaskKey: maskKey,
             Length: length);
-        _buffer = _buffer.Slice(headerLength);
+        Consume(headerLength);
         return true;
     }
 
     private ByteString TakePayload()
     {
-        int count = (int)Math.Min(_remaining, _buffer.Count);
+        int count = (int)Math.Min(_remaining, Buffered);
         if (count == 0) return ByteString.Empty;
         ByteString data;
         if (_masked)
         {
             var unmasked = GC.AllocateUninitializedArray<byte>(count); // every byte is written below
-            if (_buffer.IsCompact)
+            if (TryGetContiguous(out var contiguous))
             {
-                _maskPhase = Masking.Apply(_buffer.ToReadOnlySpan()[..count], unmasked, _maskKey, _maskPhase);
+                _maskPhase = Masking.Apply(contiguous[..count], unmasked, _maskKey, _maskPhase);
             }
             else
             {
-                _buffer.CopyPrefixTo(unmasked);
+                Unconsumed().CopyPrefixTo(unmasked);
                 _maskPhase = Masking.Apply(unmasked, unmasked, _maskKey, _maskPhase);
             }
             data = ByteString.FromBytes(unmasked);
         }
         else
         {
-            data = _buffer.Slice(0, count);
+            data = _buffer.Slice(_consumed, count);
         }
-        _buffer = count == _buffer.Count ? ByteString.Empty : _buffer.Slice(count);
+        Consume(count);
         _remaining -= count;
         return data;
     }
