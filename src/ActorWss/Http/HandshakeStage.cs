@@ -2,6 +2,7 @@ using ActorWss.Auth;
 using ActorWss.Configuration;
 using ActorWss.Connections;
 using ActorWss.Server;
+using ActorWss.WebSocket;
 using Akka.Event;
 using Akka.IO;
 using Akka.Streams;
@@ -12,31 +13,35 @@ using ActorWss.Streams;
 namespace ActorWss.Http;
 
 /// <summary>
-/// The HTTP/1.1 layer of a connection (RFC 6455 §4): parses the request head, answers 101 and then passes bytes
-/// through untouched in both directions; or answers in plain HTTP and closes. Bytes the client sent after the head
-/// (a pipelined first frame) go up as the first WebSocket bytes. A route with an authenticator is asked before the 101,
-/// within the same time limit as the request head.
+/// The HTTP/1.1 layer of a connection (RFC 6455 §4) and, after its 101, the framing layer (§5.2): parses the request
+/// head, answers 101 and from then on turns bytes into <see cref="FrameEvent"/>s (§5.2 parsing, §5.3 unmasking) and
+/// <see cref="OutboundFrame"/>s into bytes; or answers in plain HTTP and closes. Bytes the client sent after the head
+/// (a pipelined first frame) are the first bytes parsed into frames. A route with an authenticator is asked before the
+/// 101, within the same time limit as the request head.
 /// <code>
-///        net in  ~> [parse head | pass] ~> ws in
-///        net out &lt;~ [101 / answer | pass] &lt;~ ws out
+///        net in  ~> [parse head | FrameParser]   ~> frame events
+///        net out &lt;~ [101 / answer | FrameRenderer] &lt;~ outbound frames
 /// </code>
+/// One stage for both layers, not two: a stage that only passes bytes through once the handshake is done costs every
+/// connection its logic and two port connections for as long as it lives (about 0.6 KiB per idle connection), and
+/// every message a push and a pull each way.
 /// </summary>
 internal static class Handshake
 {
-    public static BidiFlow<ByteString, ByteString, ByteString, ByteString, Task<HandshakeOutcome>> Create(
+    public static BidiFlow<ByteString, FrameEvent, OutboundFrame, ByteString, Task<HandshakeOutcome>> Create(
         HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer = null, ConnectionContext? context = null) =>
         BidiFlow.FromGraph(new HandshakeStage(settings, router, observer, context));
 }
 
 internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer, ConnectionContext? context)
-    : GraphStageWithMaterializedValue<BidiShape<ByteString, ByteString, ByteString, ByteString>, Task<HandshakeOutcome>>
+    : GraphStageWithMaterializedValue<BidiShape<ByteString, FrameEvent, OutboundFrame, ByteString>, Task<HandshakeOutcome>>
 {
     private readonly Inlet<ByteString> _netIn = new("http.net-in");
-    private readonly Outlet<ByteString> _wsOut = new("http.ws-out");
-    private readonly Inlet<ByteString> _wsIn = new("http.ws-in");
+    private readonly Outlet<FrameEvent> _wsOut = new("http.ws-out");
+    private readonly Inlet<OutboundFrame> _wsIn = new("http.ws-in");
     private readonly Outlet<ByteString> _netOut = new("http.net-out");
 
-    public override BidiShape<ByteString, ByteString, ByteString, ByteString> Shape =>
+    public override BidiShape<ByteString, FrameEvent, OutboundFrame, ByteString> Shape =>
         new(_netIn, _wsOut, _wsIn, _netOut);
 
     private HttpSettings Settings { get; } = settings;
@@ -62,7 +67,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         Reading,
         /// <summary>The route's authenticator is deciding; nothing is read meanwhile.</summary>
         Authenticating,
-        /// <summary>101 sent: bytes pass through both ways.</summary>
+        /// <summary>101 sent: bytes in are parsed into frames, frames out rendered to bytes.</summary>
         Upgraded,
         /// <summary>An HTTP answer is being written; the connection closes after it.</summary>
         Answering,
@@ -80,6 +85,8 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         private readonly ConnectionContext _context;
         private Phase _phase = Phase.Reading;
         private CancellationTokenSource? _authentication;
+        private FrameParser? _frames;   // made at the 101
+        private bool _frameErrorSent;
 
         public Logic(HandshakeStage stage, TaskCompletionSource<HandshakeOutcome> outcome, ConnectionContext? context) : base(2, 2, StageLogSource)
         {
@@ -109,10 +116,12 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
         }
 
         /// <summary>The outbound direction's ports (the logic itself handles the inbound one's; no delegates per
-        /// connection): after the 101, bytes from the WebSocket layers pass to the network.</summary>
+        /// connection): after the 101, frames from the WebSocket layer are rendered (§5.2) to the network, one frame
+        /// in, its bytes out.</summary>
         private sealed class Outbound(Logic logic) : InAndOutHandler
         {
-            public override void OnPush() => logic.Push(logic._stage._netOut, logic.Grab(logic._stage._wsIn));
+            public override void OnPush() =>
+                logic.Push(logic._stage._netOut, FrameRenderer.Render(logic.Grab(logic._stage._wsIn)));
 
             public override void OnUpstreamFinish()
             {
@@ -154,7 +163,8 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
             switch (_phase)
             {
                 case Phase.Upgraded:
-                    Push(_stage._wsOut, bytes);
+                    _frames!.Feed(bytes);
+                    PushNextFrameEvent();
                     return;
                 case Phase.Answering:
                     Pull(_stage._netIn); // drain what the peer still sends until it closes
@@ -270,11 +280,45 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
                 if (IsClosed(_stage._wsIn)) Complete(_stage._netOut);
                 else if (IsAvailable(_stage._netOut) && !HasBeenPulled(_stage._wsIn)) Pull(_stage._wsIn);
             });
-            var early = _parser.Remainder;
-            if (!early.IsEmpty)
-                Emit(_stage._wsOut, early);
-            else if (IsAvailable(_stage._wsOut))
+            _frames = new FrameParser();
+            _frames.Feed(_parser.Remainder);
+            if (IsAvailable(_stage._wsOut)) PushNextFrameEvent();
+        }
+
+        /// <summary>
+        /// After the 101, on demand: one frame event per pull of the layer above, the network pulled only when the
+        /// bytes at hand hold no event. Input that cannot be delimited into frames any more (§5.2) is reported once,
+        /// then drained, so that the peer's close is still seen.
+        /// </summary>
+        private void PushNextFrameEvent()
+        {
+            var frames = _frames!;
+            if (frames.Error is not null)
+            {
+                if (!_frameErrorSent && IsAvailable(_stage._wsOut))
+                {
+                    _frameErrorSent = true;
+                    Push(_stage._wsOut, new FrameError(frames.Error));
+                }
+                if (IsClosed(_stage._netIn)) Complete(_stage._wsOut);
+                else if (!HasBeenPulled(_stage._netIn)) Pull(_stage._netIn);
+            }
+            else if (frames.TryRead(out var frameEvent))
+            {
+                Push(_stage._wsOut, frameEvent!);
+            }
+            else if (frames.Error is not null)
+            {
+                PushNextFrameEvent();
+            }
+            else if (IsClosed(_stage._netIn))
+            {
+                Complete(_stage._wsOut);
+            }
+            else if (!HasBeenPulled(_stage._netIn))
+            {
                 Pull(_stage._netIn);
+            }
         }
 
         private void Answer(Respond respond, string? detail, HttpRequest? request = null)
@@ -295,8 +339,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
 
         private void OnWsPull()
         {
-            if (_phase == Phase.Upgraded && !HasBeenPulled(_stage._netIn) && !IsClosed(_stage._netIn))
-                Pull(_stage._netIn);
+            if (_phase == Phase.Upgraded) PushNextFrameEvent();
         }
 
         private void OnNetFinish()
@@ -315,7 +358,8 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
                     CompleteStage();
                     break;
                 case Phase.Upgraded:
-                    Complete(_stage._wsOut); // after the early bytes, if they are still being emitted
+                    // The frames still buffered go up first, on demand; the layer above is told of the end after them.
+                    if (IsAvailable(_stage._wsOut)) PushNextFrameEvent();
                     break;
                 case Phase.Answering:
                     if (IsClosed(_stage._netOut)) CompleteStage();

@@ -22,7 +22,7 @@ internal sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSo
 /// Composes the layers of one connection, network side first (the TCP flow joins on the left, the handler on the
 /// right):
 /// <code>
-///   (tls | write coalescing)  atop  handshake (HTTP/1.1 upgrade, route, auth)  atop  framing (§5.2)  atop  protocol (§5-§8)  join  handler
+///   (tls | write coalescing)  atop  handshake (HTTP/1.1 upgrade, route, auth; then framing, §5.2)  atop  protocol (§5-§8)  join  handler
 /// </code>
 /// One instance per listener. The graph is built once, on first use, and materialized for every connection with the
 /// connection's own state as attributes (<see cref="ConnectionContext"/>, its <see cref="WebSocketControl"/>, its TLS
@@ -54,7 +54,6 @@ internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerConte
     private Flow<ByteString, ByteString, ConnectionHandles> Build()
     {
         var web = Handshake.Create(settings.Http, router, metrics)
-            .AtopMat(WebSocketFraming.Create(), (handshake, _) => handshake)
             .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics), (handshake, control) => (handshake, control));
         var handler = ConnectionHandlerFlow.Create(null, metrics);
         if (tls is not null)
@@ -71,6 +70,7 @@ internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerConte
     {
         var http = Handshake.Create(settings.Http, refusal);
         var stack = tls is null ? http : TlsFlow.Create(tls, metrics).AtopMat(http, Keep.Right);
-        return stack.Join(Flow.Create<ByteString>());
+        // Nothing above: a refusal never upgrades, so no frame goes up or comes down.
+        return stack.Join(Flow.FromSinkAndSource(Sink.Ignore<FrameEvent>(), Source.Never<OutboundFrame>(), Keep.None));
     }
 }

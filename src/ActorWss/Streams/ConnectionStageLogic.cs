@@ -6,7 +6,7 @@ namespace ActorWss.Streams;
 /// <summary>
 /// The base of a connection's stage logics: timers by key, as Akka's <c>TimerGraphStageLogic</c> offers them, at a
 /// fraction of what each idle connection keeps. Akka's builds a log-source string from the shape's port names and a
-/// timer dictionary with an id counter for every logic it constructs (about 300 B per stage, five stages per
+/// timer dictionary with an id counter for every logic it constructs (about 300 B per stage, four or five stages per
 /// connection); here the log source is made once per stage type and the timers live in a small array made on the
 /// first schedule and dropped when none is left. Timers are cancelled when the stage stops: subclasses override
 /// <see cref="OnStop"/>, not PostStop.
