@@ -48,6 +48,13 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
 
         private const string SendTimer = "send-timeout", LingerTimer = "linger";
 
+        /// <summary>
+        /// Not an epoll event (the kernel never reports EPOLLONESHOT's bit back): a corked write the kernel did not take
+        /// whole, noted with the readiness so that one async callback re-enters the stage for both (each callback is
+        /// about 0.3 KiB that every idle connection would keep).
+        /// </summary>
+        private const uint FlushStalledEvent = 1u << 30;
+
         private readonly EventLoopSocketStage _stage;
         private readonly Socket _socket;
         private readonly TimeSpan? _sendTimeout;
@@ -59,7 +66,6 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
         private EventLoop? _loop;
         private ulong _token;
         private Action? _onReady;
-        private Action? _onFlushStalled;
         private uint _readyEvents;     // readiness seen by the loop and not yet handled by the stage
         private bool _readable = true;  // edge-triggered: assume data until a read says otherwise
         private bool _hungUp;           // the peer closed or reset: read until the read says so, whatever its size
@@ -111,7 +117,6 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             _loop = EventLoop.Current ?? throw new InvalidOperationException(
                 "the event-loop transport's connection streams must run on the event-loop dispatcher (actorwss.transport.event-loop-dispatcher)");
             _onReady = GetAsyncCallback(OnReadiness);
-            _onFlushStalled = GetAsyncCallback(OnFlushStalled);
             try
             {
                 _socket.Blocking = false;
@@ -133,7 +138,9 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
         }
 
         /// <summary>On the loop's thread, between passes: note what is ready and enter the stage once for all of it.</summary>
-        void IReadinessHandler.OnReady(uint events)
+        void IReadinessHandler.OnReady(uint events) => Note(events);
+
+        private void Note(uint events)
         {
             bool first = _readyEvents == 0;
             _readyEvents |= events;
@@ -145,10 +152,17 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             uint events = _readyEvents;
             _readyEvents = 0;
             if (_closed) return;
+            bool flushStalled = (events & FlushStalledEvent) != 0 && _unsent is not null;
+            if (flushStalled && _flushError != SocketError.Success)
+            {
+                Fail(new SocketException((int)_flushError));
+                return;
+            }
             if ((events & (Epoll.In | Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0) _readable = true;
             if ((events & (Epoll.RdHup | Epoll.Hup | Epoll.Err)) != 0) _hungUp = true;
             if ((events & (Epoll.Out | Epoll.Hup | Epoll.Err)) != 0) _writable = true;
-            if (_unsent is not null && _writable) ContinueSend();
+            if (_unsent is not null && _writable) ContinueSend(); // writable again, perhaps before the stall was seen here
+            else if (flushStalled) Stalled();
             if (!_closed && IsAvailable(_stage._out)) TryReceive();
         }
 
@@ -251,19 +265,7 @@ internal sealed class EventLoopSocketStage(Socket socket, TimeSpan? sendTimeout,
             _unsent = rest;
             if (error == SocketError.WouldBlock) _writable = false;
             else _flushError = error;
-            _onFlushStalled!();
-        }
-
-        private void OnFlushStalled()
-        {
-            if (_closed || _unsent is null) return;
-            if (_flushError != SocketError.Success)
-            {
-                Fail(new SocketException((int)_flushError));
-                return;
-            }
-            if (_writable) ContinueSend(); // became writable before this ran
-            else Stalled();
+            Note(FlushStalledEvent);
         }
 
         /// <summary>Writes what the kernel takes of <paramref name="bytes"/> without blocking; returns the rest.</summary>
