@@ -41,12 +41,15 @@ internal sealed class FrameError(string reason) : FrameEvent(ByteString.Empty, t
     public override string ToString() => $"FrameError({Reason})";
 }
 
-/// <summary>A frame to send: servers never mask (§5.1).</summary>
-internal readonly record struct OutboundFrame(Opcode Opcode, ByteString Payload, bool Fin = true)
+/// <summary>
+/// A frame to send: servers never mask (§5.1). A class, not a struct: a struct pushed through a stream port is boxed
+/// on every push, while the frame of a whole message is made once (<see cref="Of"/>) and shared by every connection
+/// the message goes to, as its rendering is.
+/// </summary>
+internal sealed record OutboundFrame(Opcode Opcode, ByteString Payload, bool Fin = true)
 {
     /// <summary>The whole message this frame carries, when it is one: its rendering is shared by every connection it goes to.</summary>
     public Message? Message { get; init; }
 
-    public static OutboundFrame Of(Message message) =>
-        new(message.IsText ? Opcode.Text : Opcode.Binary, message.Payload) { Message = message };
+    public static OutboundFrame Of(Message message) => message.AsFrame;
 }

@@ -14,22 +14,23 @@ internal static class FrameRenderer
     /// </summary>
     public const int CopyThreshold = 512;
 
-    public static ByteString Render(in OutboundFrame frame) => frame.Message is { } message ? message.Frame : RenderNew(frame);
+    public static ByteString Render(OutboundFrame frame) =>
+        frame.Message is { } message ? message.Frame : RenderNew(frame.Opcode, frame.Payload, frame.Fin);
 
-    internal static ByteString RenderNew(in OutboundFrame frame)
+    internal static ByteString RenderNew(Opcode opcode, ByteString payload, bool fin)
     {
-        int payloadLength = frame.Payload.Count;
+        int payloadLength = payload.Count;
         int headerLength = HeaderLength(payloadLength);
         if (payloadLength <= CopyThreshold)
         {
             var bytes = new byte[headerLength + payloadLength];
-            WriteHeader(bytes, frame.Opcode, frame.Fin, payloadLength);
-            frame.Payload.CopyPrefixTo(bytes.AsSpan(headerLength));
+            WriteHeader(bytes, opcode, fin, payloadLength);
+            payload.CopyPrefixTo(bytes.AsSpan(headerLength));
             return ByteString.FromBytes(bytes);
         }
         var header = new byte[headerLength];
-        WriteHeader(header, frame.Opcode, frame.Fin, payloadLength);
-        return ByteString.FromBytes(header).Concat(frame.Payload);
+        WriteHeader(header, opcode, fin, payloadLength);
+        return ByteString.FromBytes(header).Concat(payload);
     }
 
     public static int HeaderLength(long payloadLength) => payloadLength switch

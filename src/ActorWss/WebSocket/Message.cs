@@ -39,6 +39,11 @@ public sealed class Message
     public string GetText() => Payload.ToString(Encoding.UTF8);
 
     private ByteString? _frame;
+    private OutboundFrame? _asFrame;
+
+    /// <summary>This message as the frame the protocol layer sends, made on first use and then shared (two threads
+    /// racing make two equal frames; either serves).</summary>
+    internal OutboundFrame AsFrame => _asFrame ??= new(IsText ? Opcode.Text : Opcode.Binary, Payload) { Message = this };
 
     /// <summary>
     /// This message as one unmasked frame (§5.2), rendered on first use and then shared: a message published to many
@@ -50,7 +55,7 @@ public sealed class Message
         {
             var frame = Volatile.Read(ref _frame);
             if (frame is not null) return frame;
-            frame = FrameRenderer.RenderNew(new OutboundFrame(IsText ? Opcode.Text : Opcode.Binary, Payload));
+            frame = FrameRenderer.RenderNew(IsText ? Opcode.Text : Opcode.Binary, Payload, fin: true);
             return Interlocked.CompareExchange(ref _frame, frame, null) ?? frame;
         }
     }
