@@ -163,10 +163,16 @@ public sealed class MatrixRunner(RunPlan plan, ServerLaunch launch, TextWriter c
         }
     }
 
-    private static string Tail(string text)
+    /// <summary>
+    /// What a failed child printed last, for the report's error column; with the runtime's "Unhandled exception." line
+    /// first when there is one, since an exception's stack trace alone would fill the tail and hide what was thrown.
+    /// </summary>
+    internal static string Tail(string text)
     {
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return string.Join(" / ", lines.TakeLast(3)).Trim();
+        var tail = string.Join(" / ", lines.TakeLast(3)).Trim();
+        var thrown = lines.FirstOrDefault(line => line.StartsWith("Unhandled exception.", StringComparison.Ordinal))?.Trim();
+        return thrown is null || tail.Contains(thrown, StringComparison.Ordinal) ? tail : thrown + " / " + tail;
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
