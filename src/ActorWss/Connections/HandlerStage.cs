@@ -73,7 +73,6 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
         private IActorRef _self = ActorRefs.Nobody;
         private Phase _phase = Phase.AwaitingStart;
         private Mode _mode;
-        private string _route = "";
         private OutboundQueue? _queue; // made when the first message comes, which may be before the handler starts
 
         // A close asked for with CloseConnection: it starts once what was sent before it is out (or at the close timeout).
@@ -156,7 +155,6 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
         {
             if (_phase != Phase.AwaitingStart) return;
             var route = _context.Upgrade?.Route ?? throw new InvalidOperationException("started before the upgrade");
-            _route = route.Name;
             _phase = Phase.Serving;
             switch (route.Handler)
             {
@@ -179,6 +177,9 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
             if (IsClosed(_stage._in)) OnClientDone();
         }
 
+        /// <summary>The route's name, for the observer: the connection is upgraded before any message can reach it.</summary>
+        private string RouteName => _context.Upgrade?.Route.Name ?? "";
+
         /// <summary>
         /// The route's outbound queue. The connection is in the hub before its handler starts (so that whatever the
         /// handler's start sets off can reach it), so messages may come first: they wait here, in order.
@@ -190,7 +191,6 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
                 if (_queue is null)
                 {
                     var route = _context.Upgrade?.Route ?? throw new InvalidOperationException("a message before the upgrade");
-                    _route = route.Name;
                     _queue = new OutboundQueue(route.OutboundQueueSize, route.Overflow);
                 }
                 return _queue;
@@ -202,16 +202,16 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
         {
             if (_phase == Phase.Closed || _closeAfterFlush is not null)
             {
-                _observer?.OnOutboundDropped(_route, OutboundDrop.Closed);
+                _observer?.OnOutboundDropped(RouteName, OutboundDrop.Closed);
                 return;
             }
             switch (Queue.Offer(message))
             {
                 case OfferOutcome.DroppedOldest:
-                    _observer?.OnOutboundDropped(_route, OutboundDrop.DropOldest);
+                    _observer?.OnOutboundDropped(RouteName, OutboundDrop.DropOldest);
                     break;
                 case OfferOutcome.DroppedNewest:
-                    _observer?.OnOutboundDropped(_route, OutboundDrop.DropNewest);
+                    _observer?.OnOutboundDropped(RouteName, OutboundDrop.DropNewest);
                     break;
                 case OfferOutcome.Overflowed:
                     Overflow();
@@ -224,8 +224,8 @@ internal sealed class HandlerStage(ConnectionContext? context, IConnectionObserv
         {
             var queue = Queue;
             ushort code = queue.Policy == OverflowPolicy.Close1008 ? CloseStatus.PolicyViolation : CloseStatus.TryAgainLater;
-            _observer?.OnOutboundDropped(_route, OutboundDrop.Overflow);
-            _observer?.OnOverflowClose(_route, code);
+            _observer?.OnOutboundDropped(RouteName, OutboundDrop.Overflow);
+            _observer?.OnOverflowClose(RouteName, code);
             queue.Clear();
             _phase = Phase.Closed;
             _context.Control.Close(code, $"outbound queue overflow: more than {queue.Capacity} messages waiting for the client");
