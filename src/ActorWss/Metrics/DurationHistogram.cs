@@ -12,8 +12,9 @@ internal sealed class DurationHistogram
     public void Record(TimeSpan duration)
     {
         double seconds = duration.TotalSeconds;
-        int bucket = Array.FindIndex(Bounds, bound => seconds <= bound);
-        Interlocked.Increment(ref _counts[bucket < 0 ? Bounds.Length : bucket]);
+        int bucket = 0; // a loop, not Array.FindIndex with a lambda: no closure and delegate per record
+        while (bucket < Bounds.Length && seconds > Bounds[bucket]) bucket++;
+        Interlocked.Increment(ref _counts[bucket]);
         Interlocked.Add(ref _sumMicroseconds, (long)(seconds * 1_000_000));
     }
 
