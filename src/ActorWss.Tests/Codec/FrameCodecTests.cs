@@ -316,8 +316,10 @@ public class FrameCodecTests
 
     private static readonly byte[] Opcodes = [0x0, 0x1, 0x2, 0x8, 0x9, 0xA, 0x3, 0xB];
 
-    [Fact]
-    public void A_stream_of_random_frames_in_random_chunks_parses_back_to_the_same_frames()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // every chunk below is a fresh array: the parser may unmask it in place
+    public void A_stream_of_random_frames_in_random_chunks_parses_back_to_the_same_frames(bool ownsInput)
     {
         var random = new Random(20240601);
         var sent = new List<(FrameHeader Header, byte[] Payload)>();
@@ -356,7 +358,7 @@ public class FrameCodecTests
 
         for (int run = 0; run < 3; run++)
         {
-            var parser = new FrameParser();
+            var parser = new FrameParser(ownsInput);
             var events = new List<FrameEvent>();
             int offset = 0;
             while (offset < bytes.Length)
@@ -385,12 +387,14 @@ public class FrameCodecTests
         }
     }
 
-    [Fact]
-    public void A_stream_fed_one_byte_at_a_time_parses_back_to_the_same_frames()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_stream_fed_one_byte_at_a_time_parses_back_to_the_same_frames(bool ownsInput)
     {
         var payloads = new[] { Payload(0, 1), Payload(1, 2), Payload(125, 3), Payload(126, 4), Payload(1000, 5) };
         var bytes = payloads.SelectMany((p, i) => ClientFrame(i % 2 == 0 ? Opcode.Text : Opcode.Binary, p)).ToArray();
-        var parser = new FrameParser();
+        var parser = new FrameParser(ownsInput);
         var events = new List<FrameEvent>();
 
         foreach (var b in bytes)
@@ -402,6 +406,57 @@ public class FrameCodecTests
         var received = Reassemble(events);
         Assert.Equal(payloads.Length, received.Count);
         for (int i = 0; i < payloads.Length; i++) Assert.Equal(payloads[i], received[i].Payload);
+    }
+
+    // ---- FrameParser: unmasking where the bytes lie (input it owns) ----
+
+    [Fact]
+    public void A_parser_that_does_not_own_its_input_never_writes_to_it()
+    {
+        var payload = Payload(4096);
+        var bytes = ClientFrame(Opcode.Binary, payload);
+        var sent = bytes.ToArray();
+        var parser = new FrameParser();
+
+        parser.Feed(ByteString.FromBytes(bytes));
+        var start = Assert.IsType<FrameStart>(Assert.Single(ReadAll(parser)));
+
+        Assert.Equal(payload, start.Data.ToArray());
+        Assert.Equal(sent, bytes); // still the masked frame: a shared buffer is left as it was
+    }
+
+    [Fact]
+    public void A_parser_that_owns_its_input_unmasks_a_payload_where_it_lies()
+    {
+        var payload = Payload(4096);
+        var bytes = ClientFrame(Opcode.Binary, payload);
+        int headerLength = bytes.Length - payload.Length;
+        var parser = new FrameParser(ownsInput: true);
+
+        parser.Feed(ByteString.FromBytes(bytes));
+        var start = Assert.IsType<FrameStart>(Assert.Single(ReadAll(parser)));
+
+        Assert.Equal(payload, start.Data.ToArray());
+        Assert.Equal(payload, bytes[headerLength..]); // no copy: the received array now holds the unmasked payload
+    }
+
+    [Fact]
+    public void A_payload_under_half_of_its_received_chunk_is_copied_so_that_keeping_it_keeps_little_else()
+    {
+        var small = Payload(10, 1);
+        var large = Payload(1000, 2);
+        var smallFrame = ClientFrame(Opcode.Text, small);
+        var bytes = smallFrame.Concat(ClientFrame(Opcode.Binary, large)).ToArray();
+        var parser = new FrameParser(ownsInput: true);
+
+        parser.Feed(ByteString.FromBytes(bytes));
+        var events = ReadAll(parser);
+
+        Assert.Equal(2, events.Count);
+        Assert.Equal(small, events[0].Data.ToArray());
+        Assert.Equal(large, events[1].Data.ToArray());
+        Assert.Equal(ClientFrame(Opcode.Text, small), bytes[..smallFrame.Length]); // the small one was copied out
+        Assert.Equal(large, bytes[^large.Length..]); // the large one, at least half of the chunk, was unmasked in place
     }
 
     // ---- FrameRenderer ----

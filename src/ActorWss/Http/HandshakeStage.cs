@@ -29,11 +29,14 @@ namespace ActorWss.Http;
 internal static class Handshake
 {
     public static BidiFlow<ByteString, FrameEvent, OutboundFrame, ByteString, Task<HandshakeOutcome>> Create(
-        HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer = null, ConnectionContext? context = null) =>
-        BidiFlow.FromGraph(new HandshakeStage(settings, router, observer, context));
+        HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer = null, ConnectionContext? context = null,
+        bool ownsInput = false) =>
+        BidiFlow.FromGraph(new HandshakeStage(settings, router, observer, context, ownsInput));
 }
 
-internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer, ConnectionContext? context)
+/// <param name="ownsInput">The bytes from the network are fresh arrays nobody else reads: see <see cref="FrameParser(bool)"/>.</param>
+internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter router, IHandshakeObserver? observer, ConnectionContext? context,
+    bool ownsInput = false)
     : GraphStageWithMaterializedValue<BidiShape<ByteString, FrameEvent, OutboundFrame, ByteString>, Task<HandshakeOutcome>>
 {
     private readonly Inlet<ByteString> _netIn = new("http.net-in");
@@ -51,6 +54,8 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
     private IHandshakeObserver? Observer { get; } = observer;
 
     private ConnectionContext? Context { get; } = context;
+
+    private bool OwnsInput { get; } = ownsInput;
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("http-handshake");
 
@@ -280,7 +285,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
                 if (IsClosed(_stage._wsIn)) Complete(_stage._netOut);
                 else if (IsAvailable(_stage._netOut) && !HasBeenPulled(_stage._wsIn)) Pull(_stage._wsIn);
             });
-            _frames = new FrameParser();
+            _frames = new FrameParser(_stage.OwnsInput);
             _frames.Feed(_parser.Remainder);
             if (IsAvailable(_stage._wsOut)) PushNextFrameEvent();
         }

@@ -87,7 +87,7 @@ internal sealed class ActorWssServer
         var pipelines = settings.Listeners.ToDictionary(listener => listener.Name, listener => new ConnectionPipeline(settings,
             listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name, metrics[listener.Name]),
             new RequestRouter(policy, routes, PlainEndpoints(settings, listener, metricsEndpoint, routes, readiness)), metrics[listener.Name],
-            transport.ConnectionDispatcher, transport.CoalescesWrites));
+            transport));
 
         var actors = settings.Listeners
             .Select(listener => system.ActorOf(ListenerActor.Props(listener, transport, pipelines[listener.Name]), "listener-" + listener.Name))

@@ -30,12 +30,12 @@ internal sealed record ConnectionHandles(Task<HandshakeOutcome> Handshake, WebSo
 /// connection's memory.
 /// </summary>
 internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerContext? tls, IRequestRouter router, ListenerMetrics metrics,
-    string? dispatcher = null, bool transportCoalescesWrites = false)
+    IServerTransport transport)
 {
     private Flow<ByteString, ByteString, ConnectionHandles>? _graph;
 
     /// <summary>The dispatcher the connection's stream must run on (the transport's); null: the default.</summary>
-    public string? Dispatcher => dispatcher;
+    public string? Dispatcher => transport.ConnectionDispatcher;
 
     public ListenerMetrics Metrics => metrics;
 
@@ -53,7 +53,9 @@ internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerConte
 
     private Flow<ByteString, ByteString, ConnectionHandles> Build()
     {
-        var web = Handshake.Create(settings.Http, router, metrics)
+        // The TLS session's plaintext is always a fresh copy of its own; the socket's bytes are where the transport says so.
+        bool ownsInput = tls is not null || transport.HandsOverReceivedBytes;
+        var web = Handshake.Create(settings.Http, router, metrics, ownsInput: ownsInput)
             .AtopMat(WebSocketProtocol.Create(settings.WebSocket, metrics), (handshake, control) => (handshake, control));
         var handler = ConnectionHandlerFlow.Create(null, metrics);
         if (tls is not null)
@@ -61,7 +63,7 @@ internal sealed class ConnectionPipeline(ServerSettings settings, TlsServerConte
                 .AtopMat(web, (session, layers) => (layers, session))
                 .JoinMat(handler, (stack, address) => new ConnectionHandles(stack.layers.handshake, stack.layers.control, address, stack.session));
         // ws://: writes coalesce in the transport's own stage where it does that, else in a stage of their own.
-        var plain = transportCoalescesWrites ? web : WriteCoalescing.Create(settings.Transport.WriteCoalesceBytes).AtopMat(web, Keep.Right);
+        var plain = transport.CoalescesWrites ? web : WriteCoalescing.Create(settings.Transport.WriteCoalesceBytes).AtopMat(web, Keep.Right);
         return plain.JoinMat(handler, (layers, address) => new ConnectionHandles(layers.handshake, layers.control, address, null));
     }
 

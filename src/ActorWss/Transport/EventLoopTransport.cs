@@ -16,6 +16,8 @@ internal sealed class EventLoopTransport(TransportSettings settings) : IServerTr
 
     public bool CoalescesWrites => true;
 
+    public bool HandsOverReceivedBytes => true; // EventLoopSocketStage pushes a copy of each read
+
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog) =>
         Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes, settings.SendTimeout,
             socket =>

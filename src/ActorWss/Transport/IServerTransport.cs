@@ -35,4 +35,10 @@ internal interface IServerTransport
     /// adds no <see cref="WriteCoalescing"/> stage of its own).
     /// </summary>
     bool CoalescesWrites => false;
+
+    /// <summary>
+    /// Every chunk the connection flow emits is a fresh array that the transport never touches again, so the layers
+    /// above may overwrite it (the frame parser unmasks payloads where they lie, §5.3, instead of copying them).
+    /// </summary>
+    bool HandsOverReceivedBytes => false;
 }

@@ -15,6 +15,8 @@ namespace ActorWss.Transport;
 /// </summary>
 internal sealed class SocketTransport(TransportSettings settings) : IServerTransport
 {
+    public bool HandsOverReceivedBytes => true; // SocketConnectionStage pushes a copy of each read
+
     public Source<AcceptedConnection, Task<TransportBinding>> Bind(string host, int port, int backlog) =>
         Source.FromGraph(new SocketListenerStage(host, port, backlog, settings.ReceiveBufferBytes, settings.SendTimeout));
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using ActorWss.Buffers;
 using Akka.IO;
 
@@ -6,7 +7,9 @@ namespace ActorWss.WebSocket;
 
 /// <summary>
 /// Incremental §5.2 frame parser: bytes in, <see cref="FrameEvent"/>s out, one at a time and only when asked, so the
-/// stage around it pulls no more input than its consumer wants. Unmasks the payload (§5.3) into fresh buffers.
+/// stage around it pulls no more input than its consumer wants. Unmasks the payload (§5.3) into fresh buffers, or,
+/// when its input is its own (<see cref="FrameParser(bool)"/>), in place, handing out the payload as a slice of the
+/// bytes received: no allocation and no copy per message.
 /// Protocol rules (masking required, RSV, opcodes, control-frame limits, sizes) are checked one layer up, on the
 /// header, before any payload is read; the only rule enforced here is the one that makes a length unreadable.
 /// <code>
@@ -26,7 +29,12 @@ namespace ActorWss.WebSocket;
 /// +-------------------------------- - - - - - - - - - - - - - - - +
 /// </code>
 /// </summary>
-internal sealed class FrameParser
+/// <param name="ownsInput">
+/// Every ByteString fed is a fresh array that nothing else reads or keeps (the transport's and the TLS session's
+/// receive copies): the parser may unmask it where it lies. Not for input that may be shared (tests, a transport
+/// that hands out its own buffers).
+/// </param>
+internal sealed class FrameParser(bool ownsInput = false)
 {
     // Received bytes; the first _consumed of them are parsed already. Consuming moves the offset instead of slicing:
     // a ByteString slice is two objects (the string and its segment array), and a frame header and its payload
@@ -145,7 +153,15 @@ internal sealed class FrameParser
         int count = (int)Math.Min(_remaining, Buffered);
         if (count == 0) return ByteString.Empty;
         ByteString data;
-        if (_masked)
+        if (_masked && ownsInput && TryGetContiguous(out var received) && KeepsLittleElse(count))
+        {
+            // The payload becomes a slice of the received array. Only when it is at least half of that array: a message
+            // kept by the application then keeps at most as much again of other bytes alive.
+            var writable = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(received), count);
+            _maskPhase = Masking.Apply(writable, writable, _maskKey, _maskPhase);
+            data = _consumed == 0 && count == _buffer.Count ? _buffer : _buffer.Slice(_consumed, count);
+        }
+        else if (_masked)
         {
             var unmasked = GC.AllocateUninitializedArray<byte>(count); // every byte is written below
             if (TryGetContiguous(out var contiguous))
@@ -167,4 +183,6 @@ internal sealed class FrameParser
         _remaining -= count;
         return data;
     }
+
+    private bool KeepsLittleElse(int payloadBytes) => payloadBytes >= _buffer.Count - payloadBytes;
 }
