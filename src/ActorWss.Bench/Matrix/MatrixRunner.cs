@@ -149,7 +149,10 @@ public sealed class MatrixRunner(RunPlan plan, ServerLaunch launch, TextWriter c
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"the load generator ({command}) did not finish in time");
+                // Its last progress lines say where it stopped (connecting, warm-up, measuring, or after).
+                var said = await Task.WhenAll(output, errors).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(
+                    t => t.IsCompletedSuccessfully ? Tail(string.Concat(t.Result)) : "", TaskScheduler.Default);
+                throw new TimeoutException($"the load generator ({command}) did not finish in time" + (said.Length > 0 ? ": " + said : ""));
             }
             if (json is null) return null;
             var text = await File.ReadAllTextAsync(json);
