@@ -10,6 +10,7 @@ const string Usage = $"""
     {ReportCommand.Usage}
     {KestrelCommand.Usage}
     {TlsFloorCommand.Usage}
+    {HopFloorCommand.Usage}
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -30,6 +31,7 @@ try
         "report" => await ReportCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
         "kestrel" => await KestrelCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
         "tls-floor" => await TlsFloorCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
+        "hop-floor" => await HopFloorCommand.RunAsync(new CommandArgs(rest, new HashSet<string>(), Aliases)),
         _ => throw new ArgumentException($"unknown command '{args[0]}'"),
     };
 }
