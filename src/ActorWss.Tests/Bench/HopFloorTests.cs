@@ -3,7 +3,16 @@ using Xunit;
 
 namespace ActorWss.Tests.Bench;
 
+/// <summary>
+/// Hop-floor's streams run on the process's event loops, which every actor system in the process shares, and its
+/// round trips keep both CPUs busy while they run: its tests run alone, after the parallel ones, so that they neither slow
+/// the connections of other tests nor measure them.
+/// </summary>
+[CollectionDefinition(nameof(HopFloorTests), DisableParallelization = true)]
+public sealed class HopFloorCollection;
+
 /// <summary>The bench's hop-floor: real streams on the server's event loops, real steps on its offload dispatcher.</summary>
+[Collection(nameof(HopFloorTests))]
 public sealed class HopFloorTests
 {
     [Fact]
