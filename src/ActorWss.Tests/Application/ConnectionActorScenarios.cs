@@ -61,6 +61,37 @@ public abstract class ConnectionActorScenarios(ITestOutputHelper output, ServerM
     }
 
     [Fact]
+    public async Task A_message_sent_with_the_upgrade_request_reaches_the_actor_after_connected()
+    {
+        // The message is read with the request, so the connection can deliver it the moment its handler starts: the
+        // actor must still see Connected first (its Info is only there from then on; before, the handler throws and
+        // the connection closes with 1011). Many connections at once, because a wrong order is a race.
+        var server = await StartCountingServerAsync();
+        var url = UrlOf(server);
+        var clients = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            var client = await RawWebSocketClient.ConnectAsync(url);
+            await client.SendAsync([.. System.Text.Encoding.ASCII.GetBytes(RawWebSocketClient.UpgradeRequest(url, $"/count?tag=t{i}")),
+                .. ClientFrames.Build(Opcode.Text, "early"u8)]);
+            return client;
+        }));
+        try
+        {
+            foreach (var client in clients)
+            {
+                Assert.Equal(101, (await client.ReadResponseHeadAsync()).Status);
+                var reply = await client.ReadFrameAsync();
+                Assert.Equal(Opcode.Text, reply.Opcode);
+                Assert.Equal("1:early", System.Text.Encoding.UTF8.GetString(reply.Payload));
+            }
+        }
+        finally
+        {
+            foreach (var client in clients) await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Each_connection_gets_its_own_actor_that_sees_connected_its_messages_and_closed_in_order()
     {
         // The close timeout is longer than the test waits: the peers' Closes must be answered once the actor has

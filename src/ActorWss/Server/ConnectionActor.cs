@@ -207,8 +207,11 @@ internal sealed partial class ConnectionActor : ActorBase
         }
         _info = info;
         _hub.Register(info);
-        info.Connection.Tell(new StartConnection(info, _app), Self);
+        // Connected is in the actor's mailbox before the connection is told to start, so before any message the
+        // connection delivers once started (one it read with the request goes at once): two senders' messages to one
+        // actor have no order, only a cause before its effect does.
         _app?.Tell(new Connected(info), info.Connection);
+        info.Connection.Tell(new StartConnection(info, _app), Self);
         DeliverClosed(); // the WebSocket may have closed already
         if (upgraded.Expires is { } expires)
         {
