@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ActorWss.Bench.Load;
 using ActorWss.Configuration;
 using ActorWss.Transport;
+using Akka;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Dispatch;
@@ -77,11 +78,7 @@ public static class HopFloorCommand
         {
             var counter = new HopCounter();
             using var stop = new CancellationTokenSource();
-            var ran = Enumerable.Range(0, streams)
-                .Select(_ => Source.FromGraph(new HopLoop(_offload, counter, stop.Token))
-                    .WithAttributes(ActorAttributes.CreateDispatcher(EventLoopTransport.Dispatcher))
-                    .RunWith(Sink.Ignore<int>(), _materializer))
-                .ToArray();
+            var ran = Enumerable.Range(0, streams).Select(_ => RunOnEventLoops(new HopLoop(_offload, counter, stop.Token))).ToArray();
             Thread.Sleep(warmUp);
 
             int pid = Environment.ProcessId;
@@ -112,9 +109,7 @@ public static class HopFloorCommand
         {
             var counter = new HopCounter();
             var entry = new TaskCompletionSource<Action<bool>>();
-            var done = Source.FromGraph(new CallbackSink(counter, entry))
-                .WithAttributes(ActorAttributes.CreateDispatcher(EventLoopTransport.Dispatcher))
-                .RunWith(Sink.Ignore<int>(), _materializer);
+            var done = RunOnEventLoops(new CallbackSource(counter, entry));
             var invoke = entry.Task.WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
             long handled = 1000;
             Func<bool> caughtUp = () => counter.Value >= handled; // one delegate: the measured loop allocates nothing of its own
@@ -136,6 +131,12 @@ public static class HopFloorCommand
             if (!done.Wait(TimeSpan.FromSeconds(10))) throw new TimeoutException("hop-floor: the callback's stream did not stop");
             return (double)allocated / invocations;
         }
+
+        /// <summary>Runs a stage as a stream on the server's event loops, where connection streams run.</summary>
+        private Task RunOnEventLoops(IGraph<SourceShape<int>, NotUsed> stage) =>
+            Source.FromGraph(stage)
+                .WithAttributes(ActorAttributes.CreateDispatcher(EventLoopTransport.Dispatcher))
+                .RunWith(Sink.Ignore<int>(), _materializer);
 
         private static void Await(Func<bool> condition)
         {
@@ -200,7 +201,7 @@ public static class HopFloorCommand
     }
 
     /// <summary>A stream whose async callback counts its invocations, and completes the stream when told to.</summary>
-    private sealed class CallbackSink(HopCounter counter, TaskCompletionSource<Action<bool>> entry) : GraphStage<SourceShape<int>>
+    private sealed class CallbackSource(HopCounter counter, TaskCompletionSource<Action<bool>> entry) : GraphStage<SourceShape<int>>
     {
         private readonly Outlet<int> _out = new("callback.out");
 
@@ -214,9 +215,9 @@ public static class HopFloorCommand
 
         private sealed class Logic : OutGraphStageLogic
         {
-            private readonly CallbackSink _stage;
+            private readonly CallbackSource _stage;
 
-            public Logic(CallbackSink stage) : base(stage.Shape)
+            public Logic(CallbackSource stage) : base(stage.Shape)
             {
                 _stage = stage;
                 SetHandler(stage._out, this);
