@@ -10,8 +10,8 @@ using Akka.Streams.Dsl;
 namespace ActorWss.Server;
 
 /// <summary>
-/// One listening socket. Binds through the transport, takes connections one at a time (the accept stream is
-/// back-pressured by acks), spawns a <see cref="ConnectionActor"/> per connection, and answers 503 beyond
+/// One listening socket. Binds through the transport, takes connections as it acknowledges them (the accept stream is
+/// back-pressured by acks, <see cref="HandOffSink{T}"/>), spawns a <see cref="ConnectionActor"/> per connection, and answers 503 beyond
 /// <see cref="ListenerSettings.MaxConnections"/>. At shutdown: <see cref="StopAccepting"/> (new connections get
 /// 503), <see cref="Drain"/> (every connection is asked to close), then <see cref="Unbind"/>. The socket is
 /// unbound last because Akka.IO's listener owns the connections it accepted: unbinding stops them all at once.
@@ -65,8 +65,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
         public static GetConnectionCount Instance { get; } = new();
     }
 
-    private sealed class StreamInit { public static readonly StreamInit Instance = new(); }
-    private sealed class StreamAck { public static readonly StreamAck Instance = new(); }
+    /// <summary>Acks that reach an accept stream after it ended are expected (it hands connections over before its end).</summary>
+    private sealed class StreamAck : IDeadLetterSuppression { public static readonly StreamAck Instance = new(); }
     private sealed class StreamDone { public static readonly StreamDone Instance = new(); }
     private sealed record BindResult(TransportBinding? Binding, Exception? Failure);
     private sealed class DrainTimeout { public static readonly DrainTimeout Instance = new(); }
@@ -136,8 +136,8 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
         try
         {
             bound = _transport.Bind(_settings.Host, port, _settings.Backlog)
-                .ToMaterialized(Sink.ActorRefWithAck<AcceptedConnection>(self, StreamInit.Instance, StreamAck.Instance,
-                    StreamDone.Instance, failure => new Status.Failure(failure)), Keep.Left)
+                .ToMaterialized(Sink.FromGraph(new HandOffSink<AcceptedConnection>(self, StreamAck.Instance, StreamDone.Instance,
+                    failure => new Status.Failure(failure))), Keep.Left)
                 .Run(_materializer);
         }
         catch (Exception e)
@@ -150,7 +150,6 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
 
     private void Binding()
     {
-        Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
         Receive<BindResult>(result =>
         {
             if (result.Binding is { } binding)
@@ -179,7 +178,6 @@ internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTi
 
     private void Listening()
     {
-        Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
         Receive<AcceptedConnection>(connection =>
         {
             Accept(connection);

@@ -69,7 +69,8 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
         private readonly TaskCompletionSource _unbound = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Socket? _listener;
         private Action<Task<Socket>>? _onAccepted;
-        private volatile bool _stopped;
+        /// <summary>The accept whose result this stage has not taken yet: at stop, its socket is closed, not lost.</summary>
+        private Task<Socket>? _pending;
 
         // Failed accepts in a row: the back-off before the next try, and what the log has not said yet.
         private TimeSpan _retryAfter = TimeSpan.Zero;
@@ -111,7 +112,11 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
 
         public override void PostStop()
         {
-            _stopped = true;
+            // An accept that completes now (or completed, its callback not yet run) has a socket nobody will serve.
+            _pending?.ContinueWith(static accept =>
+            {
+                if (accept.IsCompletedSuccessfully) accept.Result.Dispose();
+            }, TaskContinuationOptions.ExecuteSynchronously);
             _listener?.Dispose();
             _unbound.TrySetResult();
             _bound.TrySetException(new IOException("the listener stopped before it was bound"));
@@ -123,17 +128,15 @@ internal sealed class SocketListenerStage(string host, int port, int backlog, in
             Task<Socket> accept;
             try { accept = _listener.AcceptAsync(); }
             catch (Exception e) when (e is SocketException or ObjectDisposedException) { accept = Task.FromException<Socket>(e); }
-            accept.ContinueWith(done =>
-            {
-                if (!_stopped) _onAccepted!(done);
-                else if (done.IsCompletedSuccessfully) done.Result.Dispose();
-            }, TaskContinuationOptions.ExecuteSynchronously);
+            _pending = accept;
+            accept.ContinueWith(_onAccepted!, TaskContinuationOptions.ExecuteSynchronously);
         }
 
         protected override void OnTimer(object timerKey) => Accept();
 
         private void OnAccepted(Task<Socket> accept)
         {
+            _pending = null;
             if (!accept.IsCompletedSuccessfully)
             {
                 var error = accept.Exception?.GetBaseException();
