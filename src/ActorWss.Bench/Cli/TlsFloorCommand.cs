@@ -19,43 +19,91 @@ public static class TlsFloorCommand
         tls-floor [options]                 TLS's own cost per echo on one thread, no server: an SslStream pair in
                                             memory, the server's share (one record in, one out)
           --size BYTES                      message size (default 64)
+          --sessions N[,N...]               sessions the echoes take turns on, one row each (default 1): with many,
+                                            each echo finds its session's state out of the CPU's caches, as a
+                                            server's echo does among many connections
           -d, --duration T                  measured time per row (default 3s, after 1s of warm-up)
         """;
 
     public static Task<int> RunAsync(CommandArgs args)
     {
         int size = args.Size("--size", 64);
+        var sessions = args.IntList("--sessions", [1]);
         var duration = args.Duration("--duration", TimeSpan.FromSeconds(3));
         args.RejectUnknown();
 
         Console.WriteLine($"tls-floor: {size} B messages, one thread, {duration.TotalSeconds:0.#} s after 1 s of warm-up");
-        var floor = Measure(size, duration, TimeSpan.FromSeconds(1));
-        Console.WriteLine($"  {floor.InPlaintext} B in, {floor.OutPlaintext} B out per echo; SslStream pair, the server's share " +
-            $"(decrypt one record, encrypt one): {floor.UsPerEcho:0.00} us per echo [{floor.Cipher}]");
-        Console.WriteLine($"  wss can reach at most W / (W + {floor.UsPerEcho:0.0}) of ws's echoes per CPU-second, where W is a ws echo's server CPU in us.");
+        foreach (int count in sessions)
+        {
+            var floor = Measure(size, duration, TimeSpan.FromSeconds(1), count);
+            Console.WriteLine($"  {count} session(s), {floor.InPlaintext} B in, {floor.OutPlaintext} B out per echo; SslStream pair, " +
+                $"the server's share (decrypt one record, encrypt one): {floor.UsPerEcho:0.00} us per echo [{floor.Cipher}]");
+        }
+        Console.WriteLine("  wss can reach at most W / (W + F) of ws's echoes per CPU-second, where W is a ws echo's server CPU " +
+            "and F the row's figure at the same number of connections, both in us.");
         return Task.FromResult(0);
     }
 
-    /// <summary>What one echo's records cost an SslStream server, in microseconds, and the session that carried them.</summary>
-    public sealed record TlsFloor(int InPlaintext, int OutPlaintext, double UsPerEcho, string Cipher);
+    /// <summary>
+    /// What one echo's records cost an SslStream server, in microseconds, the sessions' cipher, and the fewest and
+    /// most echoes one session carried, warm-up included (they take turns: at most one apart).
+    /// </summary>
+    public sealed record TlsFloor(int InPlaintext, int OutPlaintext, double UsPerEcho, string Cipher, long FewestEchoesPerSession, long MostEchoesPerSession);
 
-    public static TlsFloor Measure(int size, TimeSpan duration, TimeSpan warmUp)
+    public static TlsFloor Measure(int size, TimeSpan duration, TimeSpan warmUp, int sessions = 1)
     {
         // An echo's records: the client's masked frame (6 header bytes up to 125, 8 up to 64 KiB) and the server's
         // unmasked one (2 or 4).
         int inPlain = size + (size <= 125 ? 6 : 8), outPlain = size + (size <= 125 ? 2 : 4);
-        var (us, cipher) = SslStreamEcho(inPlain, outPlain, duration, warmUp);
-        return new TlsFloor(inPlain, outPlain, us, cipher);
+        var (us, cipher, echoes) = SslStreamEcho(inPlain, outPlain, duration, warmUp, sessions);
+        return new TlsFloor(inPlain, outPlain, us, cipher, echoes.Min(), echoes.Max());
     }
 
-    /// <summary>A client and a server SslStream over in-memory pipes: per echo, half of both sides' work.</summary>
-    private static (double Us, string Cipher) SslStreamEcho(int inPlain, int outPlain, TimeSpan duration, TimeSpan warmUp)
+    /// <summary>
+    /// Client and server SslStreams over in-memory pipes, <paramref name="sessions"/> pairs taking turns: per echo,
+    /// half of both sides' work.
+    /// </summary>
+    private static (double Us, string Cipher, long[] EchoesPerSession) SslStreamEcho(int inPlain, int outPlain, TimeSpan duration, TimeSpan warmUp, int sessions)
     {
         using var certificate = SelfSigned();
+        var pairs = new (SslStream Server, SslStream Client)[sessions];
+        try
+        {
+            for (int i = 0; i < sessions; i++) pairs[i] = Handshake(certificate);
+            var request = new byte[inPlain];
+            var reply = new byte[outPlain];
+            var buffer = new byte[64 * 1024];
+            var echoes = new long[sessions];
+            int next = 0;
+            void Echo()
+            {
+                var (server, client) = pairs[next];
+                echoes[next]++;
+                next = next + 1 == sessions ? 0 : next + 1;
+                client.Write(request);
+                ReadExactly(server, buffer, inPlain);
+                server.Write(reply);
+                ReadExactly(client, buffer, outPlain);
+            }
+            double bothSides = Time(Echo, duration, warmUp);
+            return (bothSides / 2, $"{pairs[0].Server.SslProtocol} {pairs[0].Server.NegotiatedCipherSuite}", echoes);
+        }
+        finally
+        {
+            foreach (var (server, client) in pairs)
+            {
+                server?.Dispose();
+                client?.Dispose();
+            }
+        }
+    }
+
+    private static (SslStream Server, SslStream Client) Handshake(X509Certificate2 certificate)
+    {
         var toServer = new Pipe();
         var toClient = new Pipe();
-        using var server = new SslStream(new DuplexPipeStream(toServer.Reader, toClient.Writer));
-        using var client = new SslStream(new DuplexPipeStream(toClient.Reader, toServer.Writer));
+        var server = new SslStream(new DuplexPipeStream(toServer.Reader, toClient.Writer));
+        var client = new SslStream(new DuplexPipeStream(toClient.Reader, toServer.Writer));
         Task.WaitAll(
             server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate, EnabledSslProtocols = SslProtocols.Tls13 }),
             client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
@@ -64,19 +112,7 @@ public static class TlsFloorCommand
                 EnabledSslProtocols = SslProtocols.Tls13,
                 RemoteCertificateValidationCallback = (_, _, _, _) => true,
             }));
-
-        var request = new byte[inPlain];
-        var reply = new byte[outPlain];
-        var buffer = new byte[64 * 1024];
-        void Echo()
-        {
-            client.Write(request);
-            ReadExactly(server, buffer, inPlain);
-            server.Write(reply);
-            ReadExactly(client, buffer, outPlain);
-        }
-        double bothSides = Time(Echo, duration, warmUp);
-        return (bothSides / 2, $"{server.SslProtocol} {server.NegotiatedCipherSuite}");
+        return (server, client);
     }
 
     /// <summary>Microseconds (wall clock, one thread busy throughout) per call of <paramref name="echo"/>, after a warm-up.</summary>

@@ -18,4 +18,14 @@ public sealed class TlsFloorTests
         Assert.StartsWith("Tls13 TLS_AES_", floor.Cipher);
         Assert.True(floor.UsPerEcho > 0 && double.IsFinite(floor.UsPerEcho), $"{floor.UsPerEcho} us per echo");
     }
+
+    [Fact]
+    public void Echoes_take_turns_on_several_sessions()
+    {
+        var floor = TlsFloorCommand.Measure(64, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(20), sessions: 3);
+
+        Assert.StartsWith("Tls13 TLS_AES_", floor.Cipher);
+        Assert.True(floor.FewestEchoesPerSession > 0, "a session carried no echo");
+        Assert.InRange(floor.MostEchoesPerSession - floor.FewestEchoesPerSession, 0, 1);
+    }
 }
