@@ -10,12 +10,12 @@ using Akka.Streams.Dsl;
 namespace ActorWss.Server;
 
 /// <summary>
-/// One listening socket. Binds through the transport, takes connections as it acknowledges them (the accept stream is
-/// back-pressured by acks, <see cref="HandOffSink{T}"/>), spawns a <see cref="ConnectionActor"/> per connection, and answers 503 beyond
-/// <see cref="ListenerSettings.MaxConnections"/>. At shutdown: <see cref="StopAccepting"/> (new connections get
-/// 503), <see cref="Drain"/> (every connection is asked to close), then <see cref="Unbind"/>. The socket is
-/// unbound last because Akka.IO's listener owns the connections it accepted: unbinding stops them all at once.
-/// An accept stream that fails or ends before that is bound again on the same port, with back-off.
+/// One listening socket. Binds through the transport, takes connections as it acknowledges them (the accept stream
+/// is back-pressured by acks, <see cref="HandOffSink{T}"/>), spawns a <see cref="ConnectionActor"/> per connection,
+/// and answers 503 beyond <see cref="ListenerSettings.MaxConnections"/>. At shutdown: <see cref="StopAccepting"/>
+/// (new connections get 503), <see cref="Drain"/> (every connection is asked to close), then <see cref="Unbind"/>.
+/// The socket is unbound last because Akka.IO's listener owns the connections it accepted: unbinding stops them all
+/// at once. An accept stream that fails or ends before that is bound again on the same port, with back-off.
 /// </summary>
 internal sealed class ListenerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
