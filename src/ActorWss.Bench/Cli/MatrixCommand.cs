@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ActorWss.Bench.Load;
 using ActorWss.Bench.Matrix;
 using ActorWss.Bench.Model;
 using ActorWss.Bench.Peers;
@@ -30,6 +31,9 @@ public static class MatrixCommand
           --mode NAME=key=value;key=value   an extra ActorWss mode from HOCON overrides (repeatable), added to every
                                             table, e.g. --mode 'wss-big-batch=actorwss.tls.mode=offload;actorwss.tls.max-batch-bytes=256KiB'
           --no-kestrel, --no-go             leave out the Kestrel or Go peer
+          --client go|dotnet                the echo cases' load generator (default: go when Go and Debian's
+                                            gorilla/websocket are installed, else dotnet; recorded in the report).
+                                            Idle memory and fan-out use the .NET client
           --server-cpus LIST                server CPU counts for every cell (default: all CPUs, shared with the load
                                             generator; the regimes suite's core table: 1 and all). The server runs on
                                             the first N CPUs, the load generator on the rest. e.g. 1,2,4,8 on 16 cores
@@ -70,6 +74,8 @@ public static class MatrixCommand
         var console = AnsiConsole.Console;
         using var certificate = BenchCertificate.Create(o.Certificate);
         var launch = await LaunchAsync(paths, certificate, built.Any(s => s.Modes.Any(m => catalog[m].Server == ServerKind.Gorilla)), console);
+        if (o.Client == LoadClient.Go)
+            console.WriteLine($"load generator: {await GorillaClient.BuildAsync(paths.Root)}");
         var environment = RunEnvironmentProbe.Current(paths, certificate);
         var benchFolder = Path.Combine(o.Output, MarkdownReport.ChartFolder);
         Directory.CreateDirectory(benchFolder);
@@ -78,14 +84,14 @@ public static class MatrixCommand
 
         foreach (var suite in built)
         {
-            var plan = new RunPlan(suite, catalog, duration, warmup, warmupCase, repeats, seed, o.Suite.Cores);
+            var plan = new RunPlan(suite, catalog, duration, warmup, warmupCase, repeats, seed, o.Suite.Cores, o.Client);
             var schedule = Schedule.For(suite, repeats, seed);
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{suite.Name}: {schedule.Steps.Count} steps, about {Estimate(schedule, duration, warmup, warmupCase).TotalMinutes:0} min ({suite.Modes.Count} modes, {repeats} repeat(s), seed {seed}), " +
                 $"{duration.TotalSeconds:0.#}s measured after a {warmupCase.TotalSeconds:0.#}s warm-up case and {warmup.TotalSeconds:0.#}s warm-up"));
             var started = DateTimeOffset.UtcNow;
             BenchmarkRun RunOf(RunResults r) => new(suite.Name, suite.Title, suite.Description, started, command, environment,
-                new RunSettings(duration.TotalSeconds, warmup.TotalSeconds, warmupCase.TotalSeconds, repeats, seed, schedule.Orders),
+                new RunSettings(duration.TotalSeconds, warmup.TotalSeconds, warmupCase.TotalSeconds, repeats, seed, schedule.Orders, o.Client.Name()),
                 suite.Modes.Select(m => catalog[m].ToInfo()).ToList(), suite.Tables, r.Cases, r.IdleMemory, r.Fanout);
             var resultsFile = Path.Combine(benchFolder, $"results-{suite.Name}.json");
             var results = await new MatrixRunner(plan, launch, Console.Out).RunAsync(schedule,

@@ -1,4 +1,6 @@
+using ActorWss.Bench.Load;
 using ActorWss.Bench.Matrix;
+using ActorWss.Bench.Peers;
 using ActorWss.Bench.Report;
 
 namespace ActorWss.Bench.Cli;
@@ -12,6 +14,7 @@ public sealed record MatrixOptions(
     bool NoKestrel,
     bool NoGo,
     bool DryRun,
+    LoadClient Client,
     int Repeats,
     int Seed,
     TimeSpan Duration,
@@ -53,6 +56,8 @@ public sealed record MatrixOptions(
             NoKestrel: args.Flag("--no-kestrel"),
             NoGo: args.Flag("--no-go"),
             DryRun: args.Flag("--dry-run"),
+            Client: args.Text("--client") is { } client ? LoadClients.Parse(client)
+                : GorillaClient.Available ? LoadClient.Go : LoadClient.Dotnet,
             Repeats: args.Int("--repeat", quick ? 1 : 3),
             Seed: args.Int("--seed", Random.Shared.Next(1, 1_000_000), min: 0),
             Duration: args.Duration("--duration", quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5)),

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ActorWss.Bench.Load;
+using ActorWss.Bench.Matrix;
 using ActorWss.Bench.Model;
+using ActorWss.Bench.Peers;
 using Spectre.Console;
 
 namespace ActorWss.Bench.Cli;
@@ -17,6 +19,9 @@ public static class RunCommand
           --in-flight K                     messages in flight per connection (default 1: the reference's closed loop)
           --warmup T                        not measured (default 2s)
           --insecure                        accept the server's self-signed certificate
+          --client dotnet|go                who generates the load: this bench's .NET connections (default) or the Go
+                                            load generator on gorilla/websocket (built on first use; needs
+                                            golang-go and golang-github-gorilla-websocket-dev)
           --json PATH|-                     write the result as JSON (- : stdout, progress goes to stderr)
           --server-pid PID                  also measure that process: CPU (user, system), context switches, peak RSS
           --metrics-url URL                 and read its /metrics at both ends (runtime counters, TLS steps)
@@ -39,6 +44,7 @@ public static class RunCommand
             InFlight: args.Int("--in-flight", 1));
         var json = args.Text("--json");
         var probe = Probe(args);
+        var client = LoadClients.Parse(args.Text("--client") ?? "dotnet");
         var mode = args.Text("--mode") ?? url.Scheme;
         int repeat = args.Int("--repeat", 1);
         int serverCpus = args.Int("--server-cpus", Environment.ProcessorCount);
@@ -46,8 +52,9 @@ public static class RunCommand
         args.RejectUnknown();
 
         var console = ConsoleFor(json);
+        var goClient = client == LoadClient.Go ? await GorillaClient.BuildAsync(RepositoryPaths.Find().Root) : null;
         var result = await ProgressDisplay.RunAsync(console, $"{mode} {options.Connections}c {options.Size}B k{options.InFlight}",
-            report => LoadGenerator.RunAsync(options, probe, report));
+            report => goClient is null ? LoadGenerator.RunAsync(options, probe, report) : GorillaLoadGenerator.RunAsync(goClient, options, probe, report));
         var caseResult = result.ToCase(mode, options.Connections, options.Size, options.InFlight, serverCpus, repeat,
             serverCpuList, serverCpuList is null ? null : CpuAffinity.Describe());
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ActorWss.Bench.Cli;
+using ActorWss.Bench.Load;
 using ActorWss.Bench.Model;
 
 namespace ActorWss.Bench.Matrix;
@@ -9,8 +10,8 @@ namespace ActorWss.Bench.Matrix;
 /// <summary>
 /// Runs a <see cref="Schedule"/>: every step on a server started for it (so that no case inherits another's memory,
 /// threads or JIT state beyond its own warm-up), a discarded warm-up case first, then the measured case in a
-/// separate load-generator process (this binary's <c>run</c>, <c>idle</c> or <c>fanout</c> command), pinned to the
-/// client CPUs when the server is. A server that does not start, or a load generator that fails, is recorded as a
+/// separate load-generator process (this binary's <c>run</c>, <c>idle</c> or <c>fanout</c> command; <c>run</c> drives
+/// the Go load generator when the plan says so), pinned to the client CPUs when the server is. A server that does not start, or a load generator that fails, is recorded as a
 /// failed case and the run goes on.
 /// </summary>
 public sealed class MatrixRunner(RunPlan plan, ServerLaunch launch, TextWriter console)
@@ -63,6 +64,7 @@ public sealed class MatrixRunner(RunPlan plan, ServerLaunch launch, TextWriter c
             {
                 "--url", url.ToString(), "--insecure",
                 "--connections", Invariant(cell.Connections), "--size", Invariant(cell.MessageSize), "--in-flight", Invariant(cell.InFlight),
+                "--client", plan.Client.Name(),
             };
             if (plan.WarmupCase > TimeSpan.Zero)
                 await RunChildAsync("run", [.. load, "--duration", Seconds(plan.WarmupCase), "--warmup", "0s", "--mode", mode.Name], placement.ClientCpus, null);

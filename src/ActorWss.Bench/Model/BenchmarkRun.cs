@@ -40,13 +40,15 @@ public sealed record RepeatOrder(int Repeat, IReadOnlyList<string> Modes);
 /// <summary>How a run measured: durations, repeats, the seed of the shuffle and the orders it gave.</summary>
 /// <param name="WarmupSeconds">Unmeasured load at the start of each case, on its own connections.</param>
 /// <param name="WarmupCaseSeconds">The discarded case run after each server start, before the measured one.</param>
+/// <param name="Client">The echo cases' load generator: "go" or "dotnet" (runs recorded before it was a choice: dotnet).</param>
 public sealed record RunSettings(
     double CaseSeconds,
     double WarmupSeconds,
     double WarmupCaseSeconds,
     int Repeats,
     int Seed,
-    IReadOnlyList<RepeatOrder> Orders);
+    IReadOnlyList<RepeatOrder> Orders,
+    string? Client = null);
 
 /// <summary>Everything one suite run measured, as written to docs/bench/results-SUITE.json.</summary>
 /// <param name="Suite">reference, regimes, peers, memory, fanout.</param>

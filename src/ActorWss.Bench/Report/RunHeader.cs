@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ActorWss.Bench.Load;
 using ActorWss.Bench.Model;
 
 namespace ActorWss.Bench.Report;
@@ -56,6 +57,7 @@ internal static class RunHeader
                  {
                      ("Machine", runs.Select(r => Machine(r.Environment.Machine))),
                      ("OpenSSL (under .NET's SslStream)", runs.Select(r => r.Environment.OpenSsl)),
+                     ("Load generator of the echo cases", runs.Where(r => r.Results.Count > 0).Select(r => $"{r.Suite}: {LoadClients.Describe(r.Settings.Client)}")),
                      ("Go", runs.Select(r => r.Environment.GoVersion ?? ReportFormat.Missing)),
                      ("Certificate, the same for every wss:// server", runs.Select(r => r.Environment.Certificate)),
                  })

@@ -28,6 +28,17 @@ public class MarkdownReportTests
     }
 
     [Fact]
+    public void The_header_says_which_load_generator_each_suite_ran_and_older_runs_read_as_the_dotnet_one()
+    {
+        Assert.Contains("- Load generator of the echo cases: reference: Go, gorilla/websocket: one goroutine per connection", Report);
+        Assert.DoesNotContain("memory: Go", Report);
+        var older = SampleRuns.Reference();
+        older = older with { Settings = older.Settings with { Client = null } };
+        Assert.Contains("- Load generator of the echo cases: reference: .NET: the bench's own connections, on the thread pool\n",
+            MarkdownReport.Render([older], null));
+    }
+
+    [Fact]
     public void The_mode_order_of_every_repeat_is_recorded()
     {
         Assert.Contains("- reference, repeat 1: wss-offload, ws, wss-inline-aa, wss-inline\n", Report);
