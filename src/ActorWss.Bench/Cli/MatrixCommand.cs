@@ -20,7 +20,8 @@ public static class MatrixCommand
         matrix [options]                    start a server per case, measure, write docs/bench/results-SUITE.json and
                                             render docs/BENCHMARKS.md from every suite's results
           --suite NAME                      reference | regimes | peers | memory | fanout | all (default all)
-          --repeat N                        repeats of every cell, modes shuffled per repeat (default 3; --quick 1)
+          --repeat N                        repeats of every cell, modes shuffled per repeat (default 3; --quick 1);
+                                            each cell runs on all its modes back to back
           --seed N                          the shuffle's seed (default: random; recorded in the report)
           -d, --duration T                  measured time per case (default 5s)
           --warmup T                        unmeasured load at the start of each case (default 1s)
@@ -91,7 +92,7 @@ public static class MatrixCommand
                 $"{duration.TotalSeconds:0.#}s measured after a {warmupCase.TotalSeconds:0.#}s warm-up case and {warmup.TotalSeconds:0.#}s warm-up"));
             var started = DateTimeOffset.UtcNow;
             BenchmarkRun RunOf(RunResults r) => new(suite.Name, suite.Title, suite.Description, started, command, environment,
-                new RunSettings(duration.TotalSeconds, warmup.TotalSeconds, warmupCase.TotalSeconds, repeats, seed, schedule.Orders, o.Client.Name()),
+                new RunSettings(duration.TotalSeconds, warmup.TotalSeconds, warmupCase.TotalSeconds, repeats, seed, schedule.Orders, o.Client.Name(), Schedule.ByCell),
                 suite.Modes.Select(m => catalog[m].ToInfo()).ToList(), suite.Tables, r.Cases, r.IdleMemory, r.Fanout);
             var resultsFile = Path.Combine(benchFolder, $"results-{suite.Name}.json");
             var results = await new MatrixRunner(plan, launch, Console.Out).RunAsync(schedule,

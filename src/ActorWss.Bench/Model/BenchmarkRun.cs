@@ -41,6 +41,7 @@ public sealed record RepeatOrder(int Repeat, IReadOnlyList<string> Modes);
 /// <param name="WarmupSeconds">Unmeasured load at the start of each case, on its own connections.</param>
 /// <param name="WarmupCaseSeconds">The discarded case run after each server start, before the measured one.</param>
 /// <param name="Client">The echo cases' load generator: "go" or "dotnet" (runs recorded before it was a choice: dotnet).</param>
+/// <param name="Order">"by-cell" (each cell on every mode back to back); runs recorded before it: by mode.</param>
 public sealed record RunSettings(
     double CaseSeconds,
     double WarmupSeconds,
@@ -48,7 +49,8 @@ public sealed record RunSettings(
     int Repeats,
     int Seed,
     IReadOnlyList<RepeatOrder> Orders,
-    string? Client = null);
+    string? Client = null,
+    string? Order = null);
 
 /// <summary>Everything one suite run measured, as written to docs/bench/results-SUITE.json.</summary>
 /// <param name="Suite">reference, regimes, peers, memory, fanout.</param>

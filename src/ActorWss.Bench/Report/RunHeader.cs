@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ActorWss.Bench.Load;
+using ActorWss.Bench.Matrix;
 using ActorWss.Bench.Model;
 
 namespace ActorWss.Bench.Report;
@@ -19,9 +20,12 @@ internal static class RunHeader
         md.AppendLine();
 
         md.AppendLine("## How to read it").AppendLine();
-        md.AppendLine("- **Every cell is a median with its range**: `median (min–max)` over the repeats. Each repeat runs every "
-            + "mode once, in an order shuffled per repeat from a recorded seed; each case runs on a server started for it, "
-            + "after a discarded warm-up case, so no case inherits another's memory or thread pool.");
+        md.AppendLine("- **Every cell is a median with its range**: `median (min–max)` over the repeats. Each repeat measures "
+            + "every cell of every mode once, the modes in an order shuffled per repeat from a recorded seed. The runs table's "
+            + "\"Order\" says how: *by cell* runs each cell on all its modes back to back (the repeat's order, rotated by one "
+            + "per cell), so that a busier or quieter stretch of the machine falls on every mode of a cell alike; *by mode* "
+            + "(earlier runs) ran all of one mode's cells before the next mode's. Each case runs on a server started for "
+            + "it, after a discarded warm-up case, so no case inherits another's memory or thread pool.");
         md.AppendLine("- **Verdicts.** " + Verdict.Rule);
         md.AppendLine("- **Latency**: p50, p99 and p99.9 only. The mean says nothing new in a closed loop: by Little's law it is "
             + "connections × in-flight / throughput.");
@@ -31,7 +35,7 @@ internal static class RunHeader
         md.AppendLine();
 
         md.AppendLine("## Runs").AppendLine();
-        var table = new MarkdownTable(["Suite", "When (UTC)", "Commit", "Repeats", "Measured per case", "Warm-up per case", "Warm-up case per server", "Seed"],
+        var table = new MarkdownTable(["Suite", "When (UTC)", "Commit", "Repeats", "Measured per case", "Warm-up per case", "Warm-up case per server", "Seed", "Order"],
             labelColumns: 3);
         foreach (var run in runs)
         {
@@ -44,7 +48,8 @@ internal static class RunHeader
                  ReportFormat.Seconds(s.CaseSeconds),
                  ReportFormat.Seconds(s.WarmupSeconds),
                  ReportFormat.Seconds(s.WarmupCaseSeconds),
-                 s.Seed.ToString(CultureInfo.InvariantCulture)]);
+                 s.Seed.ToString(CultureInfo.InvariantCulture),
+                 s.Order == Schedule.ByCell ? "by cell" : "by mode"]);
         }
         table.AppendTo(md);
 

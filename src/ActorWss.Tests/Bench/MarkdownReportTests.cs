@@ -19,7 +19,7 @@ public class MarkdownReportTests
     public void The_header_records_commit_crypto_certificate_repeats_seed_and_the_command()
     {
         Assert.StartsWith("# ActorWss benchmarks\n", Report);
-        Assert.Contains("| reference | 2025-06-01 12:30 | `0123456789abcdef` | 3 | 10 s | 1 s | 2 s | 42 |\n", Report);
+        Assert.Contains("| reference | 2025-06-01 12:30 | `0123456789abcdef` | 3 | 10 s | 1 s | 2 s | 42 | by cell |\n", Report);
         Assert.Contains("```sh\ndotnet run -c Release --project src/ActorWss.Bench -- matrix --suite reference\n```", Report);
         Assert.Contains("- Machine: AMD EPYC 7B13, 2 cores, Debian GNU/Linux 12 (bookworm), .NET 10.0.0, GC: Workstation, concurrent\n", Report);
         Assert.Contains("- OpenSSL (under .NET's SslStream): OpenSSL 3.0.17 1 Jul 2025\n", Report);

@@ -32,7 +32,7 @@ internal static class SampleRuns
         Environment,
         new RunSettings(CaseSeconds, 1, 2, 3, 42,
             [new RepeatOrder(1, ["wss-offload", "ws", "wss-inline-aa", "wss-inline"]), new RepeatOrder(2, ["ws", "wss-inline", "wss-offload", "wss-inline-aa"]),
-             new RepeatOrder(3, ["wss-inline-aa", "wss-offload", "wss-inline", "ws"])], Client: "go"),
+             new RepeatOrder(3, ["wss-inline-aa", "wss-offload", "wss-inline", "ws"])], Client: "go", Order: "by-cell"),
         [
             new ModeInfo("ws", "ActorWss, plain ws://", []),
             new ModeInfo("wss-inline", "ActorWss, TLS inline", ["actorwss.tls.mode=inline"]),

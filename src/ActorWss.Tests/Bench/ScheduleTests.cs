@@ -31,6 +31,36 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void Each_cell_runs_on_all_its_modes_back_to_back_in_the_repeats_order_rotated_per_cell()
+    {
+        var schedule = Schedule.For(Reference, repeats: 2, seed: 3);
+        foreach (var order in schedule.Orders)
+        {
+            var steps = schedule.Steps.Where(s => s.Repeat == order.Repeat).ToArray();
+            var cells = steps.Chunk(order.Modes.Count).ToArray();
+            Assert.Equal(7, cells.Length);
+            for (int i = 0; i < cells.Length; i++)
+            {
+                Assert.Single(cells[i].Select(s => s.Work).Distinct());
+                Assert.Equal(order.Modes.Skip(i % order.Modes.Count).Concat(order.Modes.Take(i % order.Modes.Count)), cells[i].Select(s => s.Mode));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_cell_only_some_modes_have_runs_on_those_modes_only()
+    {
+        var suite = new Suite("t", "t", "t",
+        [
+            new TableSpec("a", "a", "connections", ["x", "y"], [new CellSpec(10, 64, 1, 2)], []),
+            new TableSpec("b", "b", "connections", ["y"], [new CellSpec(20, 64, 1, 2)], []),
+        ]);
+        var steps = Schedule.For(suite, 1, 1).Steps;
+        Assert.Equal(3, steps.Count);
+        Assert.Equal(["y"], steps.Where(s => s.Work == new EchoWork(new CellSpec(20, 64, 1, 2))).Select(s => s.Mode));
+    }
+
+    [Fact]
     public void The_order_is_shuffled_per_repeat()
     {
         // Over a few seeds, repeats do not all run the modes in the suite's own order.
