@@ -12,10 +12,12 @@ public enum LoadClient
 
 public static class LoadClients
 {
+    /// <summary>The client named on the command line; go only where it can be built (an argument error otherwise).</summary>
     public static LoadClient Parse(string text) => text switch
     {
         "dotnet" => LoadClient.Dotnet,
-        "go" => LoadClient.Go,
+        "go" when Peers.GorillaClient.Available => LoadClient.Go,
+        "go" => throw new ArgumentException($"--client go needs Go and Debian's gorilla/websocket: {Peers.GorillaPeer.Install}"),
         _ => throw new ArgumentException($"--client: '{text}' is neither dotnet nor go"),
     };
 

@@ -111,6 +111,15 @@ public sealed class GorillaLoadGeneratorChecksTests
             new LoadOptions(new Uri("ws://192.0.2.1:9090/"), 1, TimeSpan.FromSeconds(1), TimeSpan.Zero, 64, false)));
     }
 
+    [Fact]
+    public void The_client_is_named_dotnet_or_go_and_go_only_where_it_can_be_built()
+    {
+        Assert.Equal(LoadClient.Dotnet, LoadClients.Parse("dotnet"));
+        Assert.Contains("neither dotnet nor go", Assert.Throws<ArgumentException>(() => LoadClients.Parse("rust")).Message);
+        if (GorillaClient.Available) Assert.Equal(LoadClient.Go, LoadClients.Parse("go"));
+        else Assert.Contains(GorillaPeer.Install, Assert.Throws<ArgumentException>(() => LoadClients.Parse("go")).Message);
+    }
+
     /// <summary>Accepts one WebSocket connection and answers each message with its bytes inverted.</summary>
     private sealed class FlippingEchoServer : IDisposable
     {
