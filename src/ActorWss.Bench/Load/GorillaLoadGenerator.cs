@@ -43,12 +43,17 @@ public static class GorillaLoadGenerator
         try
         {
             var clock = Stopwatch.StartNew();
+            async Task<(long, long)> Counts()
+            {
+                var counts = (await client.AskAsync("count", "count", cancellation)).Split(' ');
+                return (long.Parse(counts[1], CultureInfo.InvariantCulture), long.Parse(counts[2], CultureInfo.InvariantCulture));
+            }
             progress?.Invoke(new LoadProgress("connecting", clock.Elapsed, 0, 0));
             var connectTimeout = options.EffectiveConnectTimeout * Math.Max(1, options.Connections / options.ConnectConcurrency) + AnswerTimeout;
             await client.ReadAsync("connected", connectTimeout, cancellation);
 
             await client.AskAsync("start", "started", cancellation);
-            await ReportWhileAsync("warm-up", options.Warmup, clock, client, progress, cancellation);
+            await LoadGenerator.ReportWhileAsync("warm-up", options.Warmup, clock, Counts, progress, cancellation);
             long completedAtStart = ParseCount(await client.AskAsync("pause", "paused", cancellation));
             bool peakReset = server?.ResetPeakRss() ?? false;
             var serverStart = server is null ? null : await server.ReadAsync();
@@ -56,7 +61,7 @@ public static class GorillaLoadGenerator
             long measureStart = Stopwatch.GetTimestamp();
             await client.AskAsync("measure", "measuring", cancellation);
 
-            await ReportWhileAsync("measuring", options.Duration, clock, client, progress, cancellation);
+            await LoadGenerator.ReportWhileAsync("measuring", options.Duration, clock, Counts, progress, cancellation);
             var paused = client.AskAsync("pause", "paused", cancellation);
             double seconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
             double clientCpuSeconds = (ProcStats.CpuSeconds(process.Id) ?? clientCpu) - clientCpu;
@@ -88,21 +93,6 @@ public static class GorillaLoadGenerator
             histogram.RecordValueWithCount(Math.Clamp(ticks, 1, histogram.HighestTrackableValue), (long)bucket[1]);
         }
         return histogram;
-    }
-
-    private static async Task ReportWhileAsync(string phase, TimeSpan length, Stopwatch clock, Conversation client,
-        Action<LoadProgress>? progress, CancellationToken cancellation)
-    {
-        var end = clock.Elapsed + length;
-        while (clock.Elapsed < end)
-        {
-            var wait = end - clock.Elapsed;
-            await Task.Delay(wait < TimeSpan.FromMilliseconds(500) ? wait : TimeSpan.FromMilliseconds(500), cancellation);
-            if (progress is null) continue;
-            var counts = (await client.AskAsync("count", "count", cancellation)).Split(' ');
-            progress(new LoadProgress(phase, clock.Elapsed, long.Parse(counts[1], CultureInfo.InvariantCulture),
-                long.Parse(counts[2], CultureInfo.InvariantCulture)));
-        }
     }
 
     private static long ParseCount(string answer) => long.Parse(answer.Split(' ')[1], CultureInfo.InvariantCulture);

@@ -42,8 +42,10 @@ public static class LoadGenerator
             var state = new RunState();
             var loops = connections.Select(c => Task.Run(() => c.RunAsync(state), CancellationToken.None)).ToArray();
             var clock = Stopwatch.StartNew();
+            Task<(long, long)> Counts() => Task.FromResult((connections.Sum(c => Volatile.Read(ref c.Echoes)),
+                connections.Sum(c => Volatile.Read(ref c.Errors))));
 
-            await ReportWhileAsync("warm-up", options.Warmup, clock, connections, progress, cancellation);
+            await ReportWhileAsync("warm-up", options.Warmup, clock, Counts, progress, cancellation);
             long Completed() => connections.Sum(c => Volatile.Read(ref c.Completed));
             // The server is read with the load paused and nothing in flight: its costs between the two readings are
             // exactly those of the echoes completed between them.
@@ -55,7 +57,7 @@ public static class LoadGenerator
             long measureStart = Stopwatch.GetTimestamp();
             state.StartMeasuring();
 
-            await ReportWhileAsync("measuring", options.Duration, clock, connections, progress, cancellation);
+            await ReportWhileAsync("measuring", options.Duration, clock, Counts, progress, cancellation);
             state.EndMeasuring();
             double seconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
             double clientCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds;
@@ -113,7 +115,11 @@ public static class LoadGenerator
         }
     }
 
-    private static async Task ReportWhileAsync(string phase, TimeSpan length, Stopwatch clock, EchoConnection[] connections,
+    /// <summary>
+    /// Waits <paramref name="length"/>, reporting <paramref name="phase"/> twice a second with what
+    /// <paramref name="counts"/> reads (echoes, errors); nothing is read without a <paramref name="progress"/>.
+    /// </summary>
+    internal static async Task ReportWhileAsync(string phase, TimeSpan length, Stopwatch clock, Func<Task<(long Echoes, long Errors)>> counts,
         Action<LoadProgress>? progress, CancellationToken cancellation)
     {
         var end = clock.Elapsed + length;
@@ -121,8 +127,9 @@ public static class LoadGenerator
         {
             var wait = end - clock.Elapsed;
             await Task.Delay(wait < TimeSpan.FromMilliseconds(500) ? wait : TimeSpan.FromMilliseconds(500), cancellation);
-            progress?.Invoke(new LoadProgress(phase, clock.Elapsed, connections.Sum(c => Volatile.Read(ref c.Echoes)),
-                connections.Sum(c => Volatile.Read(ref c.Errors))));
+            if (progress is null) continue;
+            var (echoes, errors) = await counts();
+            progress(new LoadProgress(phase, clock.Elapsed, echoes, errors));
         }
     }
 }

@@ -105,8 +105,7 @@ type connection struct {
 	echoes     int64
 	errors     int64
 	firstError atomic.Value
-	histogram  *buckets
-	mutex      sync.Mutex // guards histogram against report's merge
+	histogram  *buckets // incremented atomically: report may merge it while a failed loop's reader is still there
 }
 
 func (c *connection) fail(err error) {
@@ -122,9 +121,7 @@ func (c *connection) received(r *run, data []byte, started time.Time) bool {
 	}
 	if atomic.LoadInt32(&r.measuring) == 1 {
 		elapsed := time.Since(started)
-		c.mutex.Lock()
-		c.histogram[bucketOf(uint64(elapsed))]++
-		c.mutex.Unlock()
+		atomic.AddUint32(&c.histogram[bucketOf(uint64(elapsed))], 1)
 		atomic.AddInt64(&c.echoes, 1)
 	}
 	atomic.AddInt64(&r.completed, 1)
@@ -351,11 +348,9 @@ func main() {
 				if e, ok := c.firstError.Load().(string); ok && out.FirstError == "" {
 					out.FirstError = e
 				}
-				c.mutex.Lock()
-				for i, n := range c.histogram {
-					merged[i] += n
+				for i := range c.histogram {
+					merged[i] += atomic.LoadUint32(&c.histogram[i])
 				}
-				c.mutex.Unlock()
 			}
 			for i, n := range merged {
 				if n > 0 {
