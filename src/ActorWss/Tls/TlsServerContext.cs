@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using ActorWss.Configuration;
+using ActorWss.Transport.EventLoops;
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
@@ -22,6 +24,7 @@ internal sealed class TlsServerContext : IDisposable
     private CertificateSet _certificates; // replaced whole by a reload; handshakes read it without a lock
     private CertificateReloader? _reloader;
     private Func<string?, SslServerAuthenticationOptions>? _optionsFactory;
+    private readonly ConcurrentDictionary<EventLoop, OffloadBatcher> _offloadBatchers = new();
 
     /// <summary>ALPN: HTTP/1.1 only. One list for every connection (SslStream reads it, nobody changes it).</summary>
     private static readonly List<SslApplicationProtocol> Http11Only = [SslApplicationProtocol.Http11];
@@ -46,6 +49,10 @@ internal sealed class TlsServerContext : IDisposable
 
     /// <summary>Null in inline mode.</summary>
     public MessageDispatcher? OffloadDispatcher { get; }
+
+    /// <summary>The batcher of offloaded steps for the connections of <paramref name="loop"/>; call on that loop's thread.</summary>
+    public OffloadBatcher OffloadBatcherFor(EventLoop loop) =>
+        _offloadBatchers.GetOrAdd(loop, static (l, pool) => new OffloadBatcher(l, pool), OffloadDispatcher!);
 
     /// <param name="observer">Sees the certificates served (the expiry gauge) and their reloads.</param>
     public static TlsServerContext Create(TlsSettings settings, ActorSystem system, string listener, ITlsCertificateObserver? observer = null)

@@ -6,7 +6,7 @@ namespace ActorWss.Tls;
 internal sealed partial class TlsStage
 {
     /// <summary>One step of one direction, reused for every batch; runs inline or on the offload dispatcher.</summary>
-    private abstract class Step(Logic logic) : IRunnable
+    private abstract class Step(Logic logic) : IRunnable, IOffloadedStep
     {
         protected Logic Logic { get; } = logic;
 
@@ -28,11 +28,19 @@ internal sealed partial class TlsStage
             Input = ByteString.Empty;
         }
 
-        void IRunnable.Run()
+        public void RunOffloaded()
         {
             Logic.Observer?.OnOffloadQueue(-1);
             RunHere();
-            OnDone!(this);
+        }
+
+        public void Complete() => OnDone!(this);
+
+        /// <summary>Scheduled on its own (a connection that is not on an event loop): run, then report back.</summary>
+        void IRunnable.Run()
+        {
+            RunOffloaded();
+            Complete();
         }
 
         void IThreadPoolWorkItem.Execute() => ((IRunnable)this).Run();

@@ -5,6 +5,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
 using ActorWss.Streams;
+using ActorWss.Transport.EventLoops;
 
 namespace ActorWss.Tls;
 
@@ -129,6 +130,7 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
         private readonly DecryptStep _decrypt;
         private readonly EncryptStep _encrypt;
         private readonly long _started = Stopwatch.GetTimestamp();
+        private OffloadBatcher? _offloadBatcher;
 
         private Inbound _inbound = Inbound.Handshaking;
         private Outbound _outbound = Outbound.AwaitingHandshake;
@@ -200,6 +202,8 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
                 var onDone = GetAsyncCallback<Step>(OnStepDone);
                 _decrypt.OnDone = onDone;
                 _encrypt.OnDone = onDone;
+                // On an event loop (this interpreter always runs on the same one), steps go to the pool once per pass.
+                if (EventLoop.Current is { } loop) _offloadBatcher = _stage.Context.OffloadBatcherFor(loop);
             }
             Engine.StartHandshake(_stage.Context.OptionsFactory);
             // The handshake advances inside decrypt steps; this only covers an SslStream that finishes it on its own.
@@ -533,7 +537,8 @@ internal sealed partial class TlsStage(TlsServerContext context, ITlsObserver? o
                 return;
             }
             Observer?.OnOffloadQueue(+1);
-            dispatcher!.Schedule(step);
+            if (_offloadBatcher is not null) _offloadBatcher.Add(step);
+            else dispatcher!.Schedule(step);
         }
 
         private void OnStepDone(Step step)
