@@ -149,7 +149,7 @@ public sealed class TlsStageTests(ITestOutputHelper output) : TlsStageHarness(ou
     /// </summary>
     [Theory]
     [InlineData(StageMode.Inline, false, "test-stream-dispatcher_")]
-    [InlineData(StageMode.Offload, true, "actorwss.tls.offload-dispatcher_")]
+    [InlineData(StageMode.Offload, true, "actorwss.tls.offload-dispatcher-")]
     public async Task Record_work_runs_where_the_mode_says(StageMode mode, bool offloaded, string threadPrefix)
     {
         var recorder = new Recorder();
