@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using ActorWss.Bench.Load;
 using ActorWss.Configuration;
+using ActorWss.Tls;
 using ActorWss.Transport;
+using ActorWss.Transport.EventLoops;
 using Akka;
 using Akka.Actor;
 using Akka.Configuration;
@@ -15,8 +18,9 @@ namespace ActorWss.Bench.Cli;
 /// <summary>
 /// <c>hop-floor</c>: what offload mode's plumbing costs per step, with no TLS in the step. A stream on the server's
 /// event-loop dispatcher hands an empty step to the offload dispatcher and takes it back through an async callback,
-/// exactly as the TLS stage does with a record (<c>IRunnable</c> scheduled, <c>GetAsyncCallback</c> invoked from the
-/// pool thread), one step in flight per stream. With one message in flight an offloaded echo takes two such round
+/// exactly as the TLS stage does with a record (the step joins its event loop's <see cref="OffloadBatcher"/>, which
+/// hands each pass's steps to the pool together and completes them back on the loop through the stage's
+/// <c>GetAsyncCallback</c>), one step in flight per stream. With one message in flight an offloaded echo takes two such round
 /// trips (decrypt, encrypt) that an inline one does not, so this bounds how close offload can come to inline.
 /// It also measures what one async entry into a running graph allocates, the part of a ws echo's allocation that
 /// Akka.Streams' async callbacks put there (the event loop enters a connection's stream that way on each read).
@@ -78,7 +82,9 @@ public static class HopFloorCommand
         {
             var counter = new HopCounter();
             using var stop = new CancellationTokenSource();
-            var ran = Enumerable.Range(0, streams).Select(_ => RunOnEventLoops(new HopLoop(_offload, counter, stop.Token))).ToArray();
+            var batchers = new ConcurrentDictionary<EventLoop, OffloadBatcher>();
+            OffloadBatcher BatcherFor(EventLoop loop) => batchers.GetOrAdd(loop, l => new OffloadBatcher(l, _offload));
+            var ran = Enumerable.Range(0, streams).Select(_ => RunOnEventLoops(new HopLoop(BatcherFor, counter, stop.Token))).ToArray();
             Thread.Sleep(warmUp);
 
             int pid = Environment.ProcessId;
@@ -154,11 +160,11 @@ public static class HopFloorCommand
     }
 
     /// <summary>A stream whose stage keeps one empty step on the offload dispatcher, as the TLS stage does with a batch.</summary>
-    private sealed class HopLoop(MessageDispatcher offload, HopCounter counter, CancellationToken stop) : GraphStage<SourceShape<int>>
+    private sealed class HopLoop(Func<EventLoop, OffloadBatcher> batcherFor, HopCounter counter, CancellationToken stop) : GraphStage<SourceShape<int>>
     {
         private readonly Outlet<int> _out = new("hop.out");
 
-        private MessageDispatcher Offload { get; } = offload;
+        private Func<EventLoop, OffloadBatcher> BatcherFor { get; } = batcherFor;
 
         private HopCounter Counter { get; } = counter;
 
@@ -168,10 +174,11 @@ public static class HopFloorCommand
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-        private sealed class Logic : OutGraphStageLogic, IRunnable
+        private sealed class Logic : OutGraphStageLogic, IOffloadedStep
         {
             private readonly HopLoop _stage;
             private Action<Logic>? _onDone;
+            private OffloadBatcher? _batcher;
 
             public Logic(HopLoop stage) : base(stage.Shape)
             {
@@ -182,7 +189,8 @@ public static class HopFloorCommand
             public override void PreStart()
             {
                 _onDone = GetAsyncCallback<Logic>(OnDone);
-                _stage.Offload.Schedule(this);
+                _batcher = _stage.BatcherFor(EventLoop.Current ?? throw new InvalidOperationException("hop-floor: not on an event loop"));
+                _batcher.Add(this);
             }
 
             public override void OnPull() { } // emits nothing: the round trips are the work
@@ -191,12 +199,12 @@ public static class HopFloorCommand
             {
                 _stage.Counter.Increment();
                 if (_stage.Stop.IsCancellationRequested) CompleteStage();
-                else _stage.Offload.Schedule(this);
+                else _batcher!.Add(this);
             }
 
-            void IRunnable.Run() => _onDone!(this); // the step: nothing but the way back
+            void IOffloadedStep.RunOffloaded() { } // the step: nothing but the way there and back
 
-            void IThreadPoolWorkItem.Execute() => ((IRunnable)this).Run();
+            void IOffloadedStep.Complete() => _onDone!(this);
         }
     }
 
