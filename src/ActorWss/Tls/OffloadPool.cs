@@ -48,8 +48,14 @@ internal sealed class OffloadPool : ExecutorService
             return;
         }
         _queue.Enqueue(run);
-        // Dekker pairing with a worker's "counted as sleeping, queue still empty?" check.
+        // Dekker pairing with a worker's "counted as sleeping, queue still empty?" check, and with Shutdown.
         Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _stopped))
+        {
+            // Stopped between the check above and the enqueue: the workers may be gone already.
+            while (_queue.TryDequeue(out var left)) ThreadPool.UnsafeQueueUserWorkItem(left, preferLocal: false);
+            return;
+        }
         if (Volatile.Read(ref _sleepers) == 0) return;
         lock (_gate)
         {
@@ -79,15 +85,21 @@ internal sealed class OffloadPool : ExecutorService
             }
             lock (_gate)
             {
-                if (_stopped) return;
-                Interlocked.Increment(ref _sleepers); // a full fence before the queue is looked at again
-                if (!_queue.IsEmpty)
+                if (!_stopped)
                 {
-                    _sleepers--; // nobody can have pulsed for it: that takes the lock
+                    Interlocked.Increment(ref _sleepers); // a full fence before the queue is looked at again
+                    if (!_queue.IsEmpty)
+                    {
+                        _sleepers--; // nobody can have pulsed for it: that takes the lock
+                        continue;
+                    }
+                    Monitor.Wait(_gate); // whoever pulses has taken this sleeper off the count
                     continue;
                 }
-                Monitor.Wait(_gate); // whoever pulses has taken this sleeper off the count
             }
+            // Stopped: what an Execute racing the stop put in the queue still runs.
+            while (_queue.TryDequeue(out var left)) Run(left);
+            return;
         }
     }
 
