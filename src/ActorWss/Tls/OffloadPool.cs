@@ -41,18 +41,13 @@ internal sealed class OffloadPool : ExecutorService
 
     public override void Execute(IRunnable run)
     {
-        if (Volatile.Read(ref _stopped))
-        {
-            // The actor system is going away: what is still handed over runs on the .NET pool, so that no step is lost.
-            ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
-            return;
-        }
         _queue.Enqueue(run);
         // Dekker pairing with a worker's "counted as sleeping, queue still empty?" check, and with Shutdown.
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _stopped))
         {
-            // Stopped between the check above and the enqueue: the workers may be gone already.
+            // The actor system is going away and the workers may be gone: what is still handed over runs on the .NET
+            // pool, so that no step is lost.
             while (_queue.TryDequeue(out var left)) ThreadPool.UnsafeQueueUserWorkItem(left, preferLocal: false);
             return;
         }

@@ -152,36 +152,25 @@ internal sealed class EventLoop
         if (_flushes.Count > 0) RunFlushes();
     }
 
-    private void RunFlushes()
-    {
-        for (int i = 0; i < _flushes.Count; i++)
-        {
-            try
-            {
-                _flushes[i].Flush();
-            }
-            catch (Exception e)
-            {
-                Console.Error.WriteLine($"{_thread.Name}: flush failed: {e}");
-            }
-        }
-        _flushes.Clear();
-    }
+    private void RunFlushes() => RunEach(_flushes, static flush => flush.Flush(), "flush");
 
-    private void RunAfterPass()
+    private void RunAfterPass() => RunEach(_afterPass, static after => after.AfterPass(), "end of pass");
+
+    /// <summary>Calls each of <paramref name="pending"/> once, in order (one failing does not skip the rest), then forgets them.</summary>
+    private void RunEach<T>(List<T> pending, Action<T> call, string what)
     {
-        for (int i = 0; i < _afterPass.Count; i++)
+        for (int i = 0; i < pending.Count; i++)
         {
             try
             {
-                _afterPass[i].AfterPass();
+                call(pending[i]);
             }
             catch (Exception e)
             {
-                Console.Error.WriteLine($"{_thread.Name}: end of pass failed: {e}");
+                Console.Error.WriteLine($"{_thread.Name}: {what} failed: {e}");
             }
         }
-        _afterPass.Clear();
+        pending.Clear();
     }
 
     private void Dispatch(IReadinessHandler handler, uint events)
