@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using ActorWss.Bench.Peers;
 
@@ -21,9 +22,17 @@ public static class KestrelCommand
         using var pem = X509Certificate2.CreateFromPemFile(cert, key);
         using var certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        // Registrations, not ProcessExit: ProcessExit also runs after a normal return, when the token is disposed.
+        // Disposed before it (declared after it), so no signal reaches a disposed token.
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         await KestrelEchoServer.RunAsync(wsPort, wssPort, certificate, stop.Token);
         return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true; // the server stops itself and the process returns from here
+            stop.Cancel();
+        }
     }
 }
