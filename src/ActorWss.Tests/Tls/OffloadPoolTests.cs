@@ -6,7 +6,8 @@ namespace ActorWss.Tests.Tls;
 
 /// <summary>
 /// The offload dispatcher's executor with real threads: work handed over from many threads, in bursts that let the
-/// workers fall asleep in between, all runs, on the pool's own threads; after shutdown, work still runs (elsewhere).
+/// workers fall asleep in between, all runs, on the pool's own threads; a sleeper is woken only for a backlog; after
+/// shutdown, work still runs (elsewhere).
 /// </summary>
 public sealed class OffloadPoolTests
 {
@@ -51,6 +52,56 @@ public sealed class OffloadPoolTests
         finally
         {
             pool.Shutdown();
+        }
+    }
+
+    [Fact]
+    public async Task Work_waits_behind_a_running_item_and_a_backlog_wakes_another_worker()
+    {
+        var pool = new OffloadPool("test-offload-pool", 2);
+        var release = new ManualResetEventSlim();
+        try
+        {
+            await WhenAsync(() => pool.Sleepers == 2); // both workers blocked: nothing to do yet
+
+            var firstRunning = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            pool.Execute(new Work(() =>
+            {
+                firstRunning.SetResult(Thread.CurrentThread.Name);
+                release.Wait(Timeout);
+            }));
+            var firstThread = await firstRunning.Task.WaitAsync(Timeout);
+
+            // One worker is awake (busy) and one item waits for it: no wake-up, so nothing else runs it.
+            var second = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            pool.Execute(new Work(() => second.SetResult(Thread.CurrentThread.Name)));
+            await Task.Delay(300);
+            Assert.False(second.Task.IsCompleted, "a sleeping worker was woken for work the busy one could take next");
+            Assert.Equal(1, pool.Sleepers);
+
+            // Two items wait for one awake worker: the other is woken and takes them while the first is still busy.
+            var third = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            pool.Execute(new Work(() => third.SetResult(Thread.CurrentThread.Name)));
+            var secondThread = await second.Task.WaitAsync(Timeout);
+            var thirdThread = await third.Task.WaitAsync(Timeout);
+            Assert.False(release.IsSet);
+            Assert.NotEqual(firstThread, secondThread);
+            Assert.NotEqual(firstThread, thirdThread);
+        }
+        finally
+        {
+            release.Set();
+            pool.Shutdown();
+        }
+    }
+
+    private static async Task WhenAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the condition did not hold in time");
+            await Task.Delay(10);
         }
     }
 
