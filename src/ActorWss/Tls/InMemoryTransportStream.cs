@@ -128,7 +128,7 @@ internal sealed class InMemoryTransportStream : Stream, IValueTaskSource<int>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         if (buffer.Length == 0) return;
-        var copy = ByteString.FromBytes(buffer.ToArray()); // the SslStream reuses its buffer
+        var copy = ByteStrings.CopyOf(buffer); // the SslStream reuses its buffer; a copy that is not zeroed first
         lock (_outboundLock)
         {
             _outbound = _outbound.IsEmpty ? copy : _outbound.Concat(copy);
