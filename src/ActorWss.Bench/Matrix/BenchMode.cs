@@ -27,13 +27,15 @@ public sealed record BenchMode(string Name, ServerKind Server, string Scheme, IR
             new("wss-inline-aa", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=inline"],
                 "A/A twin of wss-inline: the same server under another name; its spread is the noise band", TwinOf: "wss-inline"),
             new("wss-offload", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=offload"],
-                "ActorWss, TLS steps offloaded to the dedicated dispatcher (2 threads, the default)"),
+                "ActorWss, TLS steps offloaded to the dedicated dispatcher (the default pool: half the CPUs, rounded up)"),
             new("wss-adaptive", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=adaptive"],
                 "ActorWss, TLS batches of 16 KiB and more offloaded, smaller ones inline (the default threshold)"),
             new("wss-offload-pool1", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=offload", PoolThreads + "=1"],
                 "ActorWss, TLS offloaded to a dedicated pool of 1 thread"),
         };
-        if (cores != 2)
+        modes.Add(new("wss-offload-pool2", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=offload", PoolThreads + "=2"],
+            "ActorWss, TLS offloaded to a dedicated pool of 2 threads (the default before 2026-12-02)"));
+        if (cores > 2)
             modes.Add(new($"wss-offload-pool{cores}", ServerKind.ActorWss, "wss", ["actorwss.tls.mode=offload", $"{PoolThreads}={cores}"],
                 $"ActorWss, TLS offloaded to a dedicated pool of {cores} threads (one per core)"));
         modes.AddRange(

@@ -56,8 +56,8 @@ public static class SuiteCatalog
         [
             new("wss-offload", "wss-inline"), new("wss-adaptive", "wss-inline"), new("wss-inline", "ws"), new("wss-inline-aa", "wss-inline"),
         ];
-        var pools = new List<string> { "wss-inline", "wss-offload-pool1", "wss-offload" };
-        if (o.Cores != 2) pools.Add($"wss-offload-pool{o.Cores}");
+        var pools = new List<string> { "wss-inline", "wss-offload-pool1", "wss-offload-pool2", "wss-offload" };
+        if (o.Cores > 2) pools.Add($"wss-offload-pool{o.Cores}");
         var poolCells = new[] { new CellSpec(100, 64, 8, all), new CellSpec(LargeConnections, 64 * 1024, 1, all) };
         var coreCells = new[] { 1, all }.Distinct().SelectMany(cpus => poolCells.Select(c => c with { ServerCpus = cpus })).ToArray();
         return new Suite("regimes", "Regimes",
@@ -71,7 +71,7 @@ public static class SuiteCatalog
                     "Adaptive offloads batches of 16 KiB and more (its default threshold): from 16 KiB on it behaves like offload. "
                     + "10 connections, not 100, so that a measured window holds many round trips of a 1 MiB message."),
                 new TableSpec("pool", "Offload pool size", "case", pools, poolCells,
-                    [new("wss-offload-pool1", "wss-offload"), new("wss-offload", "wss-inline"), new($"wss-offload-pool{o.Cores}", "wss-offload")]),
+                    pools.Skip(1).Where(m => m != "wss-offload").Select(m => new Comparison(m, "wss-offload")).Append(new("wss-offload", "wss-inline")).ToArray()),
                 new TableSpec("cores", "Server CPUs (the rest run the load generator)", "server-cpus", ["ws", "wss-inline", "wss-inline-aa", "wss-offload"],
                     coreCells, [new("wss-offload", "wss-inline"), new("wss-inline", "ws"), new("wss-inline-aa", "wss-inline")],
                     "On 1 CPU the server has a core of its own and the load generator the other; on all, they share."),

@@ -114,7 +114,8 @@ public class SuiteCatalogTests
         Assert.Superset(new[] { 16384, 65536, 262144, 1048576 }.ToHashSet(), cells.Select(c => c.MessageSize).ToHashSet());
         Assert.Equal([1, 2], cells.Select(c => c.ServerCpus).Distinct().Order());
         Assert.Contains("wss-offload-pool1", regimes.Modes);
-        Assert.DoesNotContain("wss-offload-pool2", regimes.Modes); // on 2 cores, "cores" is the default pool of 2
+        Assert.Contains("wss-offload-pool2", regimes.Modes); // the default before it became half the cores
+        Assert.DoesNotContain("wss-offload-pool4", regimes.Modes);
         Assert.Contains("wss-offload-pool8", SuiteCatalog.Build("regimes", new SuiteOptions(8)).Modes);
     }
 

@@ -115,6 +115,44 @@ public sealed class OffloadPoolTests
         await ran.Task.WaitAsync(Timeout);
     }
 
+    [Theory]
+    [InlineData(0, 0.5, 1, 1)]
+    [InlineData(0, 0.5, 2, 1)]
+    [InlineData(0, 0.5, 3, 2)]
+    [InlineData(0, 0.5, 8, 4)]
+    [InlineData(0, 1.0, 8, 8)]
+    [InlineData(0, 0.1, 4, 1)]
+    [InlineData(3, 0.5, 8, 3)]
+    public void The_pool_size_is_the_configured_count_or_the_processors_times_the_factor_rounded_up(
+        int configured, double factor, int processors, int expected) =>
+        Assert.Equal(expected, OffloadPoolConfigurator.ThreadCount(configured, factor, processors));
+
+    [Theory]
+    [InlineData(-1, 0.5)]
+    [InlineData(0, 0.0)]
+    [InlineData(0, -2.0)]
+    [InlineData(0, double.NaN)]
+    public void A_negative_count_or_a_factor_that_is_not_positive_is_refused(int configured, double factor)
+    {
+        var e = Assert.Throws<Akka.Configuration.ConfigurationException>(() => OffloadPoolConfigurator.ThreadCount(configured, factor, 2));
+        Assert.Contains("parallelism-factor", e.Message);
+    }
+
+    [Fact]
+    public void The_reference_configuration_gives_half_the_processors_rounded_up()
+    {
+        var dispatcher = ActorWss.Configuration.SettingsParser.Reference.GetConfig("actorwss.tls.offload-dispatcher");
+        var pool = (OffloadPool)new OffloadPoolConfigurator(dispatcher, null!).Produce("test-offload-pool");
+        try
+        {
+            Assert.Equal((Environment.ProcessorCount + 1) / 2, pool.Threads);
+        }
+        finally
+        {
+            pool.Shutdown();
+        }
+    }
+
     private sealed class Work(Action action) : IRunnable
     {
         public void Run() => action();

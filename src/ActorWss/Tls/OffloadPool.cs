@@ -6,15 +6,32 @@ namespace ActorWss.Tls;
 
 /// <summary>
 /// The executor of the default offload dispatcher (<c>executor = "ActorWss.Tls.OffloadPoolConfigurator, ActorWss"</c>):
-/// <see cref="OffloadPool"/> with <c>dedicated-thread-pool.thread-count</c> threads (0: one per processor).
+/// <see cref="OffloadPool"/> with <c>dedicated-thread-pool.thread-count</c> threads, or with 0 there, one per
+/// processor this process may run on times <c>dedicated-thread-pool.parallelism-factor</c>, rounded up (at least one).
 /// </summary>
 internal sealed class OffloadPoolConfigurator(Config config, IDispatcherPrerequisites prerequisites)
     : ExecutorServiceConfigurator(config, prerequisites)
 {
     public override ExecutorService Produce(string id)
     {
-        int threads = Config.GetInt("dedicated-thread-pool.thread-count", 2);
-        return new OffloadPool(id, threads > 0 ? threads : Environment.ProcessorCount);
+        int count = Config.GetInt("dedicated-thread-pool.thread-count", 0);
+        double factor = Config.GetDouble("dedicated-thread-pool.parallelism-factor", 0.5);
+        return new OffloadPool(id, ThreadCount(count, factor, Environment.ProcessorCount));
+    }
+
+    /// <summary>
+    /// The pool's size. Half the processors by default: every offloaded batch is a hand-over to a pool thread and
+    /// back, and a thread that is already awake takes it without a wake-up. With the event loops (one per processor)
+    /// beside it, one pool thread on two processors cost 3-11% less server CPU per 64 B wss echo than two, at 50, 100,
+    /// 200 and 500 connections (docs/bench/NOTES.md, "Offload pool size").
+    /// </summary>
+    internal static int ThreadCount(int configured, double factor, int processors)
+    {
+        if (configured > 0) return configured;
+        if (configured < 0 || !(factor > 0) || double.IsInfinity(factor))
+            throw new Akka.Configuration.ConfigurationException(
+                $"offload pool: thread-count must be 0 (derived) or positive, parallelism-factor positive; got {configured} and {factor}");
+        return Math.Max(1, (int)Math.Ceiling(processors * factor));
     }
 }
 
@@ -32,8 +49,7 @@ internal sealed class OffloadPoolConfigurator(Config config, IDispatcherPrerequi
 /// and Go client sharing two CPUs, three interleaved rounds): context switches per echo 0.74-0.78 to 0.66-0.71 at 50
 /// connections of 64 B, 0.53-0.55 to 0.47-0.48 at 100, and 9.8-10.0 to 8.9-9.0 at 10 connections of 64 KiB; server
 /// CPU per echo (medians) 38.4 to 37.6, 35.4 to 31.3 and 465 to 447 µs. A pool of one thread, which never wakes a
-/// second, cost less still at 64 B (25-30 against 30-50 µs per echo in an earlier sitting), but would put all of a
-/// process's record work on one core.
+/// second, costs less still at 64 B, hence the default size (<see cref="OffloadPoolConfigurator.ThreadCount"/>).
 /// </para>
 /// </summary>
 internal sealed class OffloadPool : ExecutorService
@@ -75,6 +91,9 @@ internal sealed class OffloadPool : ExecutorService
             Monitor.Pulse(_gate);
         }
     }
+
+    /// <summary>The pool's threads.</summary>
+    internal int Threads => _threads;
 
     /// <summary>Workers blocked waiting for work (tests).</summary>
     internal int Sleepers => Volatile.Read(ref _sleepers);
