@@ -12,12 +12,17 @@ namespace ActorWss.Tls;
 internal sealed class OffloadPoolConfigurator(Config config, IDispatcherPrerequisites prerequisites)
     : ExecutorServiceConfigurator(config, prerequisites)
 {
-    public override ExecutorService Produce(string id)
-    {
-        int count = Config.GetInt("dedicated-thread-pool.thread-count", 0);
-        double factor = Config.GetDouble("dedicated-thread-pool.parallelism-factor", 0.5);
-        return new OffloadPool(id, ThreadCount(count, factor, Environment.ProcessorCount));
-    }
+    public override ExecutorService Produce(string id) => new OffloadPool(id, ThreadCount(Config));
+
+    /// <summary>True when the dispatcher section <paramref name="dispatcher"/> runs on this executor.</summary>
+    internal static bool Configures(Config dispatcher) =>
+        dispatcher.GetString("executor", "").StartsWith(typeof(OffloadPoolConfigurator).FullName!, StringComparison.Ordinal);
+
+    /// <summary>The pool size a dispatcher section gives, on this process's processors.</summary>
+    internal static int ThreadCount(Config dispatcher) => ThreadCount(
+        dispatcher.GetInt("dedicated-thread-pool.thread-count", 0),
+        dispatcher.GetDouble("dedicated-thread-pool.parallelism-factor", 0.5),
+        Environment.ProcessorCount);
 
     /// <summary>
     /// The pool's size. Half the processors by default: every offloaded batch is a hand-over to a pool thread and
@@ -49,7 +54,7 @@ internal sealed class OffloadPoolConfigurator(Config config, IDispatcherPrerequi
 /// and Go client sharing two CPUs, three interleaved rounds): context switches per echo 0.74-0.78 to 0.66-0.71 at 50
 /// connections of 64 B, 0.53-0.55 to 0.47-0.48 at 100, and 9.8-10.0 to 8.9-9.0 at 10 connections of 64 KiB; server
 /// CPU per echo (medians) 38.4 to 37.6, 35.4 to 31.3 and 465 to 447 µs. A pool of one thread, which never wakes a
-/// second, costs less still at 64 B, hence the default size (<see cref="OffloadPoolConfigurator.ThreadCount"/>).
+/// second, costs less still at 64 B, hence the default size (<see cref="OffloadPoolConfigurator.ThreadCount(int, double, int)"/>).
 /// </para>
 /// </summary>
 internal sealed class OffloadPool : ExecutorService

@@ -87,6 +87,16 @@ internal sealed class TlsServerContext : IDisposable
                 throw new InvalidConfigurationException(
                     $"actorwss.tls.offload.dispatcher: '{settings.OffloadDispatcher}' is not a dispatcher of this actor system ({e.Message})");
             }
+            // The pool's threads start with the first offloaded step: a bad size is refused now, not then.
+            var section = system.Settings.Config.GetConfig(settings.OffloadDispatcher);
+            if (OffloadPoolConfigurator.Configures(section))
+            {
+                try { OffloadPoolConfigurator.ThreadCount(section); }
+                catch (Akka.Configuration.ConfigurationException e)
+                {
+                    throw new InvalidConfigurationException($"{settings.OffloadDispatcher}.dedicated-thread-pool: {e.Message}");
+                }
+            }
         }
         var context = new TlsServerContext(settings, new CertificateSet(served, byName), clientCa, dispatcher, observer);
         observer?.OnCertificates(context.Certificates.Expiries);
