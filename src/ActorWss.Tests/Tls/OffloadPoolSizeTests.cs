@@ -40,4 +40,10 @@ public sealed class OffloadPoolSizeTests(ITestOutputHelper output) : Akka.TestKi
         using var context = Start("actorwss.tls.offload-dispatcher");
         Assert.NotNull(context.OffloadDispatcher);
     }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        Directory.Delete(_folder, recursive: true);
+    }
 }
