@@ -397,6 +397,30 @@ public class HttpRequestParserTests
         Assert.Contains(expected, parser.Error);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 }, "TLS handshake")]  // a ClientHello record's start
+    [InlineData(new byte[] { 0x05, 0x01, 0x00 }, "method")]                            // a SOCKS5 greeting
+    [InlineData(new byte[] { (byte)'G', (byte)'E', (byte)'T', 0x00 }, "method")]
+    [InlineData(new byte[] { (byte)'\r', (byte)'\n', 0x16, 0x03 }, "TLS handshake")]   // after the empty lines allowed before a request
+    public void Bytes_that_cannot_begin_a_method_are_malformed_before_any_line_end(byte[] bytes, string expected)
+    {
+        var parser = new HttpRequestParser(Limit);
+
+        Assert.Equal(ParseStatus.Malformed, parser.Feed(ByteString.FromBytes(bytes)));
+        Assert.Contains(expected, parser.Error);
+    }
+
+    [Fact]
+    public void A_method_fed_byte_by_byte_is_checked_as_it_arrives()
+    {
+        var parser = new HttpRequestParser(Limit);
+
+        Assert.Equal(ParseStatus.NeedMore, parser.Feed(Bytes("G")));
+        Assert.Equal(ParseStatus.NeedMore, parser.Feed(Bytes("E")));
+        Assert.Equal(ParseStatus.Malformed, parser.Feed(Bytes("@")));
+        Assert.Contains("method", parser.Error);
+    }
+
     [Fact]
     public void A_malformed_head_fed_byte_by_byte_is_malformed_too()
     {

@@ -133,6 +133,24 @@ public abstract class HandshakeScenarios(ITestOutputHelper output, ServerMode mo
     }
 
     [Fact]
+    public async Task Bytes_that_cannot_start_a_request_get_400_without_waiting_for_a_line_end()
+    {
+        // The handshake timeout is out of reach: the answer must come from the bytes themselves.
+        var server = await StartServerAsync("actorwss.http.handshake-timeout=10m");
+        await using (var client = await RawWebSocketClient.ConnectAsync(UrlOf(server)))
+        {
+            // The start of a TLS ClientHello record (RFC 8446 §5.1, content type 22), e.g. https:// to the ws:// port.
+            await client.SendAsync([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03]);
+            var (head, body) = await client.ReadResponseAsync();
+
+            Assert.Equal(400, head.Status);
+            Assert.Contains("TLS handshake", body);
+            Assert.True(await client.WaitForServerCloseAsync(), "the server should close after answering");
+        }
+        await AssertServerStillEchoesAsync(server);
+    }
+
+    [Fact]
     public async Task A_client_that_sends_nothing_is_dropped_at_the_handshake_timeout()
     {
         var server = await StartServerAsync("actorwss.http.handshake-timeout=500ms");

@@ -26,10 +26,14 @@ internal enum ParseStatus
 /// </summary>
 internal sealed class HttpRequestParser(int maxHeadBytes)
 {
+    private const string TlsInsteadOfHttp = "a TLS handshake where an HTTP request was expected (wss:// to a ws:// port?)";
+
     private byte[]? _buffer;
     private int _length;
     private int _scanned;      // bytes already searched for the end of the head
     private int _start;        // skips empty lines before the request-line (RFC 9112 §2.2)
+    private int _methodScanned; // bytes of the method already checked
+    private bool _methodChecked;
 
     public ParseStatus Status { get; private set; } = ParseStatus.NeedMore;
 
@@ -69,6 +73,7 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
 
         while (_start < _length && (buffer[_start] == '\r' || buffer[_start] == '\n')) _start++;
         _scanned = Math.Max(_scanned, _start);
+        if (!_methodChecked && MethodError(buffer) is { } methodError) { Malformed(methodError); return Status; }
 
         int end = FindEndOfHead(buffer, out int terminatorLength);
         if (end < 0)
@@ -99,6 +104,26 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
         }
         terminatorLength = 0;
         return -1;
+    }
+
+    /// <summary>
+    /// RFC 9112 §3: the request-line starts with the method, a token (RFC 9110 §9.1). Checked as the bytes arrive, so
+    /// that what is not HTTP at all (a TLS ClientHello sent to the plain listener, another binary protocol), which
+    /// may never contain a line end, is answered at once instead of at the handshake timeout.
+    /// </summary>
+    private string? MethodError(byte[] buffer)
+    {
+        int i = Math.Max(_methodScanned, _start);
+        for (; i < _length; i++)
+        {
+            byte b = buffer[i];
+            if (b == ' ') { _methodChecked = true; return null; }
+            if (!IsTokenChar((char)b))
+                // RFC 8446 §5.1: a TLS record of content type 22 (handshake) starts with byte 0x16.
+                return i == _start && b == 0x16 ? TlsInsteadOfHttp : "invalid method";
+        }
+        _methodScanned = i;
+        return null;
     }
 
     /// <summary>Parses the head without its final line terminator ("\n" or "\r\n" of the last field line remains).</summary>
@@ -185,10 +210,9 @@ internal sealed class HttpRequestParser(int maxHeadBytes)
     {
         if (s.Length == 0) return false;
         foreach (char c in s)
-        {
-            bool ok = char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c);
-            if (!ok) return false;
-        }
+            if (!IsTokenChar(c)) return false;
         return true;
     }
+
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c);
 }
