@@ -4,6 +4,7 @@ using ActorWss.Routing;
 using ActorWss.Tests.Support;
 using ActorWss.WebSocket;
 using Akka.Actor;
+using Akka.Event;
 using Xunit.Abstractions;
 
 namespace ActorWss.Tests.Application;
@@ -122,6 +123,46 @@ public abstract class ConnectionActorScenarios(ITestOutputHelper output, ServerM
             Assert.Equal(isA ? ["x", "y", "z"] : ["xx", "yy", "zz"], life.Skip(1).Take(3).Select(e => e.Detail));
             Assert.Equal(isA ? "1000 by-peer=True" : "1001 by-peer=True", life[4].Detail);
         }
+    }
+
+    /// <summary>Handles messages only, like most echo-style actors; tells the observer when it has stopped.</summary>
+    private sealed class MessagesOnlyActor : WebSocketActor
+    {
+        private readonly IActorRef _observer;
+
+        public MessagesOnlyActor(IActorRef observer)
+        {
+            _observer = observer;
+            Receive<Message>(m => Send(m));
+        }
+
+        protected override void PostStop() => _observer.Tell("stopped");
+    }
+
+    [Fact]
+    public async Task An_actor_without_connected_and_closed_handlers_reports_nothing_unhandled_but_other_messages_are()
+    {
+        var observer = CreateTestProbe();
+        Sys.EventStream.Subscribe(observer.Ref, typeof(UnhandledMessage));
+        var server = await StartServerAsync(ws => ws.MapRoute("messages", "/messages",
+            WebSocketHandler.FromActor(_ => Props.Create(() => new MessagesOnlyActor(observer.Ref)))));
+        using (var client = await ConnectClientAsync(At(server, "/messages")))
+        {
+            await client.SendTextAsync("ping");
+            Assert.Equal("ping", await client.ReceiveTextAsync());
+            await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None).WaitAsync(Timeout);
+        }
+
+        // The unhandled reports would be published from the actor before its PostStop, so they would come first.
+        var seen = new List<object>();
+        observer.FishForMessage(m => { seen.Add(m); return m is "stopped"; }, Timeout);
+        Assert.DoesNotContain(seen, m => m is UnhandledMessage { Message: Connected or Closed });
+
+        // Anything else the actor does not handle is still reported, as for any actor.
+        var other = Sys.ActorOf(Props.Create(() => new MessagesOnlyActor(observer.Ref)));
+        other.Tell(42);
+        var report = observer.FishForMessage<UnhandledMessage>(u => u.Message is 42, Timeout);
+        Assert.Equal(other, report.Recipient);
     }
 
     [Fact]

@@ -14,6 +14,10 @@ namespace ActorWss.Connections;
 /// restarted: a restarted actor would have lost its state of the conversation); stopping the actor closes it with
 /// 1000. Replies and pushes go through the connection's bounded outbound queue (the route's overflow policy).
 /// </para>
+/// <para>
+/// Handling <see cref="Connected"/> and <see cref="Closed"/> is optional: an actor without a handler for them does not
+/// report them as unhandled (no dead-letter log line per connection). Any other message it does not handle is.
+/// </para>
 /// </summary>
 public abstract class WebSocketActor : ReceiveActor
 {
@@ -53,5 +57,11 @@ public abstract class WebSocketActor : ReceiveActor
                 break;
         }
         return base.AroundReceive(receive, message);
+    }
+
+    protected override void Unhandled(object message)
+    {
+        if (message is Connected or Closed) return;
+        base.Unhandled(message);
     }
 }
