@@ -40,6 +40,48 @@ public sealed class ProcessScenarios
     }
 
     [Fact]
+    public async Task A_node_that_its_cluster_downs_exits_with_code_3_so_that_a_restart_policy_brings_it_back()
+    {
+        // Two nodes under keep-majority: when the one with the lower address crashes, the other is one half of an even
+        // split, and on a tie the half with the lowest address stays (Akka's rule), so the survivor downs itself.
+        int[] ports = [ClusterNode.FreePort(), ClusterNode.FreePort()];
+        Array.Sort(ports);
+        string[] Node(int port) =>
+        [
+            "--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0", "--set", "actorwss.listeners.wss.port=0",
+            "--set", "actorwss.cluster.enabled=on", "--set", "actorwss.cluster.host=127.0.0.1", "--set", "actorwss.cluster.public-host=127.0.0.1",
+            "--set", $"actorwss.cluster.port={port}", "--set", $"actorwss.cluster.seed-nodes=akka.tcp://actorwss@127.0.0.1:{ports[0]}",
+            "--set", "akka.cluster.split-brain-resolver.stable-after=2s", "--set", "akka.cluster.failure-detector.acceptable-heartbeat-pause=2s",
+        ];
+        await using var lower = ServerProcess.Start(Node(ports[0]));
+        await using var higher = ServerProcess.Start(Node(ports[1]));
+        var url = await higher.ListeningAsync(Timeout);
+        await WaitUntilReadyAsync(url); // an Up member of the two-node cluster
+
+        lower.Kill();
+
+        Assert.Equal(3, await higher.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("actorwss: stopped: the cluster downed this node (exit code 3)", higher.Output);
+    }
+
+    private static async Task WaitUntilReadyAsync(Uri webSocketUrl)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var readyz = new Uri($"http://{webSocketUrl.Authority}/readyz");
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(readyz, deadline.Token);
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200, deadline.Token);
+        }
+    }
+
+    [Fact]
     public async Task A_port_already_in_use_fails_the_start_with_exit_code_1()
     {
         await using var first = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0", "--set", "actorwss.listeners.wss.port=0");

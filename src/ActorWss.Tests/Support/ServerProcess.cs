@@ -89,6 +89,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM, as `docker stop` and systemd do.</summary>
     public void Terminate() => Assert.Equal(0, kill(_process.Id, 15));
 
+    /// <summary>Sends SIGKILL: a crash, or `docker kill`.</summary>
+    public void Kill() => Assert.Equal(0, kill(_process.Id, 9));
+
     private void OnLine(string? line)
     {
         if (line is null) return;

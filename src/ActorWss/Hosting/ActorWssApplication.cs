@@ -1,4 +1,5 @@
 using ActorWss.Configuration;
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,10 @@ namespace ActorWss.Hosting;
 /// </summary>
 public static class ActorWssApplication
 {
-    /// <summary>Runs until SIGTERM or Ctrl-C. Returns 0 after a clean stop, 2 for invalid configuration or arguments, 1 when the start failed.</summary>
+    /// <summary>
+    /// Runs until SIGTERM or Ctrl-C. Returns 0 after a clean stop, 2 for invalid configuration or arguments, 1 when the
+    /// start failed; a clustered node that its cluster downed returns 3, one that could not join its seed nodes 4.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, Action<ActorWssBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -103,8 +107,10 @@ public static class ActorWssApplication
                 (settings.Cluster.SeedNodes.Count == 0 ? "none (this node waits to be joined)" : string.Join(", ", settings.Cluster.SeedNodes)));
         try
         {
-            await host.RunAsync();
-            return 0;
+            await host.StartAsync();
+            var system = host.Services.GetService<ActorSystem>();
+            await host.WaitForShutdownAsync();
+            return ExitCodeAfterStop(system);
         }
         catch (Exception e)
         {
@@ -119,5 +125,26 @@ public static class ActorWssApplication
             Console.Error.WriteLine($"actorwss: failed to start: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// 0 when the server was asked to stop (SIGTERM, Ctrl-C, leaving the cluster). When the actor system stopped for
+    /// another reason, the exit code Akka gives that reason: 3 when the cluster downed this node (its split-brain
+    /// resolver, or an operator), 4 when it could not join its seed nodes. Those are failures a restart policy
+    /// (<c>restart: on-failure</c>) should answer by starting the node again, so that it joins as a new member.
+    /// </summary>
+    private static int ExitCodeAfterStop(ActorSystem? system)
+    {
+        if (system is null) return 0;
+        var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+        if (reason is null || reason.ExitCode == 0) return 0;
+        var why = reason switch
+        {
+            CoordinatedShutdown.ClusterDowningReason => "the cluster downed this node",
+            CoordinatedShutdown.ClusterJoinUnsuccessfulReason => "this node could not join its seed nodes",
+            _ => reason.GetType().Name,
+        };
+        Console.Error.WriteLine($"actorwss: stopped: {why} (exit code {reason.ExitCode})");
+        return reason.ExitCode;
     }
 }
