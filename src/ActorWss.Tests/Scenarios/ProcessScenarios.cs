@@ -48,7 +48,7 @@ public sealed class ProcessScenarios
         Array.Sort(ports);
         string[] Node(int port) =>
         [
-            "--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0", "--set", "actorwss.listeners.wss.port=0",
+            "--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0", "--set", "actorwss.listeners.wss.enabled=off",
             "--set", "actorwss.cluster.enabled=on", "--set", "actorwss.cluster.host=127.0.0.1", "--set", "actorwss.cluster.public-host=127.0.0.1",
             "--set", $"actorwss.cluster.port={port}", "--set", $"actorwss.cluster.seed-nodes=akka.tcp://actorwss@127.0.0.1:{ports[0]}",
             "--set", "akka.cluster.split-brain-resolver.stable-after=2s", "--set", "akka.cluster.failure-detector.acceptable-heartbeat-pause=2s",
@@ -56,7 +56,8 @@ public sealed class ProcessScenarios
         await using var lower = ServerProcess.Start(Node(ports[0]));
         await using var higher = ServerProcess.Start(Node(ports[1]));
         var url = await higher.ListeningAsync(Timeout);
-        await WaitUntilReadyAsync(url); // an Up member of the two-node cluster
+        Assert.True(await IsReadyWithinAsync(url, Timeout), // an Up member of the two-node cluster
+            $"the second node never became ready.\nfirst:\n{lower.Output}\nsecond:\n{higher.Output}");
 
         lower.Kill();
 
@@ -64,21 +65,20 @@ public sealed class ProcessScenarios
         Assert.Contains("actorwss: stopped: the cluster downed this node (exit code 3)", higher.Output);
     }
 
-    private static async Task WaitUntilReadyAsync(Uri webSocketUrl)
+    private static async Task<bool> IsReadyWithinAsync(Uri webSocketUrl, TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var readyz = new Uri($"http://{webSocketUrl.Authority}/readyz");
-        using var deadline = new CancellationTokenSource(Timeout);
-        while (true)
+        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(200))
         {
             try
             {
-                using var response = await http.GetAsync(readyz, deadline.Token);
-                if (response.IsSuccessStatusCode) return;
+                using var response = await http.GetAsync(readyz);
+                if (response.IsSuccessStatusCode) return true;
             }
-            catch (HttpRequestException) { }
-            await Task.Delay(200, deadline.Token);
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
         }
+        return false;
     }
 
     [Fact]
