@@ -47,7 +47,9 @@ public sealed class AcceptFailureScenarios
 
             // Descriptors become available again (the limit is raised while the clients still wait in the backlog;
             // closing them first would let the server fill the few free descriptors again at once).
-            Assert.Equal(0, await Prerequisites.RunAsync("/usr/bin/prlimit", $"--pid {server.Id} --nofile={hard}:"));
+            var prlimitOutput = new List<string>();
+            Assert.True(0 == await Prerequisites.RunAsync("/usr/bin/prlimit", $"--pid {server.Id} --nofile={hard}:", output: prlimitOutput.Add),
+                $"prlimit could not raise the limit again: {string.Join('\n', prlimitOutput)}\nthe server:\n{server.Output}");
         }
         finally
         {
