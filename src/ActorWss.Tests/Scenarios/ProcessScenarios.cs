@@ -39,6 +39,21 @@ public sealed class ProcessScenarios
         Assert.Contains($"invalid configuration: {key}:", server.Output);
     }
 
+    [Theory]
+    [InlineData("inline", "wss: TLS record work inline, on each connection's own thread")]
+    [InlineData("offload", "wss: TLS record work offloaded to actorwss.tls.offload-dispatcher (")]
+    [InlineData("adaptive", "wss: TLS record work inline for batches under ")]
+    public async Task The_start_log_says_where_tls_record_work_runs(string mode, string line)
+    {
+        await using var server = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0",
+            "--set", "actorwss.listeners.wss.port=0", "--set", $"actorwss.tls.mode={mode}");
+        await server.ListeningAsync(Timeout);
+
+        for (var deadline = DateTime.UtcNow + Timeout; !server.Output.Contains(line, StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
+            await Task.Delay(100);
+        Assert.Contains(line, server.Output);
+    }
+
     [Fact]
     public async Task A_node_that_its_cluster_downs_exits_with_code_3_so_that_a_restart_policy_brings_it_back()
     {

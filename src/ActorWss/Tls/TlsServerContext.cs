@@ -79,6 +79,7 @@ internal sealed class TlsServerContext : IDisposable
             }
         }
         MessageDispatcher? dispatcher = null;
+        int? offloadThreads = null;
         if (settings.Mode != TlsMode.Inline)
         {
             try { dispatcher = system.Dispatchers.Lookup(settings.OffloadDispatcher); }
@@ -91,13 +92,14 @@ internal sealed class TlsServerContext : IDisposable
             var section = system.Settings.Config.GetConfig(settings.OffloadDispatcher);
             if (OffloadPoolConfigurator.Configures(section))
             {
-                try { OffloadPoolConfigurator.ThreadCount(section); }
+                try { offloadThreads = OffloadPoolConfigurator.ThreadCount(section); }
                 catch (Akka.Configuration.ConfigurationException e)
                 {
                     throw new InvalidConfigurationException($"{settings.OffloadDispatcher}.dedicated-thread-pool: {e.Message}");
                 }
             }
         }
+        log.Info("{0}: TLS record work {1}", listener, DescribeMode(settings, offloadThreads));
         var context = new TlsServerContext(settings, new CertificateSet(served, byName), clientCa, dispatcher, observer);
         observer?.OnCertificates(context.Certificates.Expiries);
         if (settings.Reload is { } reload && certificate.FromFiles)
@@ -151,6 +153,18 @@ internal sealed class TlsServerContext : IDisposable
         {
             throw new InvalidConfigurationException($"actorwss.tls.sni.\"{sni.HostName}\": {e.Message}");
         }
+    }
+
+    /// <summary>Where record work runs, as the startup log says it: the HOCON choice, visible without reading it.</summary>
+    private static string DescribeMode(TlsSettings settings, int? offloadThreads)
+    {
+        var pool = settings.OffloadDispatcher + (offloadThreads is { } n ? $" ({n} thread{(n == 1 ? "" : "s")})" : "");
+        return settings.Mode switch
+        {
+            TlsMode.Offload => "offloaded to " + pool,
+            TlsMode.Adaptive => $"inline for batches under {settings.OffloadMinBytes} bytes, offloaded to {pool} from there",
+            _ => "inline, on each connection's own thread",
+        };
     }
 
     private static void LogServed(ILoggingAdapter log, string listener, string? name, ServedCertificate served) =>
