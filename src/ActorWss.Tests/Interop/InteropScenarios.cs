@@ -13,33 +13,41 @@ public abstract class InteropScenarios(ITestOutputHelper output, ServerMode mode
         RunPythonClientAsync("python_echo_client.py", module: "websockets", package: "python3-websockets");
 
     [SkippableFact]
+    public Task Python_websockets_echoes_through_permessage_deflate() =>
+        RunPythonClientAsync("python_echo_client.py", module: "websockets", package: "python3-websockets", deflate: true);
+
+    [SkippableFact]
     public Task Autobahn_python_passes_its_echo_and_violation_checks() =>
         RunPythonClientAsync("autobahn_client.py", module: "autobahn.asyncio.websocket", package: "python3-autobahn");
 
     /// <summary>Runs a client script from Interop/ against a fresh server; it prints "ALL OK" and exits 0 when every check passed.</summary>
-    private async Task RunPythonClientAsync(string script, string module, string package)
+    private const string DeflateEnabled = "actorwss.websocket.permessage-deflate.enabled=on";
+
+    private async Task RunPythonClientAsync(string script, string module, string package, bool deflate = false)
     {
         var missing = await Prerequisites.EnsureAsync(
             async () => await Prerequisites.RunAsync("/usr/bin/python3", $"-c \"import {module}\"") == 0, package);
         Skip.If(missing is not null, missing);
-        var server = await StartServerAsync();
+        var server = deflate ? await StartServerAsync(DeflateEnabled) : await StartServerAsync();
 
         var lines = new List<string>();
         int exit = await Prerequisites.RunAsync("/usr/bin/python3",
-            $"{Path.Combine(AppContext.BaseDirectory, "Interop", script)} {UrlOf(server)}", output: Collect(lines));
+            $"{Path.Combine(AppContext.BaseDirectory, "Interop", script)} {UrlOf(server)}{(deflate ? " --deflate" : "")}", output: Collect(lines));
 
         Assert.True(exit == 0, string.Join('\n', lines));
         Assert.Contains("ALL OK", lines);
     }
 
-    [SkippableFact]
-    public async Task Gorilla_websocket_passes_its_echo_checks()
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Gorilla_websocket_passes_its_echo_checks(bool deflate)
     {
         var client = await GorillaClient.BuildAsync(_output);
-        var server = await StartServerAsync();
+        var server = deflate ? await StartServerAsync(DeflateEnabled) : await StartServerAsync();
 
         var lines = new List<string>();
-        int exit = await Prerequisites.RunAsync(client, $"-url {UrlOf(server)}", output: Collect(lines));
+        int exit = await Prerequisites.RunAsync(client, $"-url {UrlOf(server)}{(deflate ? " -deflate" : "")}", output: Collect(lines));
 
         Assert.True(exit == 0, string.Join('\n', lines));
         Assert.Contains("ALL OK", lines);

@@ -1,6 +1,8 @@
 """Independent interop client: Python `websockets` (Debian python3-websockets) against an ActorWss echo server.
 
-usage: python_echo_client.py URL    (ws:// or wss://; certificates are not verified, the dev certificate is self-signed)
+usage: python_echo_client.py URL [--deflate]   (ws:// or wss://; certificates are not verified, the dev certificate is
+self-signed). --deflate: offer permessage-deflate (RFC 7692, the library's default offer), require the server to
+accept it, and echo compressible and incompressible messages through it.
 Prints one line per check and exits 0 only if every check passed.
 """
 import asyncio
@@ -11,12 +13,33 @@ import sys
 import websockets
 
 
+def client_context(url: str):
+    if not url.startswith("wss://"):
+        return None
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+async def deflate(url: str) -> None:
+    async with websockets.connect(url, ssl=client_context(url), max_size=None, compression="deflate") as ws:
+        extensions = ws.response_headers.get("Sec-WebSocket-Extensions", "")
+        assert extensions.startswith("permessage-deflate"), f"permessage-deflate not accepted: {extensions!r}"
+        print(f"negotiated: {extensions}")
+        for message in ("short ✓", "compressible ✓ " * 20000, os.urandom(100000), b"\0" * (1 << 20)):
+            await ws.send(message)
+            assert await ws.recv() == message, f"compressed echo of {len(message)}"
+        await ws.send(["frag", "ment", "ed ✓" * 500])
+        assert await ws.recv() == "fragment" + "ed ✓" * 500, "fragmented compressed echo"
+        print("compressed echo ok (text, random and zero bytes, fragmented)")
+        await ws.close(1000, "done")
+        assert ws.close_code == 1000, f"close code {ws.close_code}"
+        print("close 1000 ok")
+
+
 async def main(url: str) -> None:
-    context = None
-    if url.startswith("wss://"):
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
+    context = client_context(url)
     async with websockets.connect(url, ssl=context, max_size=None, compression=None) as ws:
         await ws.send("hello ✓ κόσμε")
         assert await ws.recv() == "hello ✓ κόσμε", "text echo"
@@ -42,5 +65,5 @@ async def main(url: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(asyncio.wait_for(main(sys.argv[1]), 60))
+    asyncio.run(asyncio.wait_for(deflate(sys.argv[1]) if "--deflate" in sys.argv[2:] else main(sys.argv[1]), 60))
     print("ALL OK")

@@ -58,7 +58,7 @@ public sealed class SizeLimitArithmeticTests
     public void A_finished_message_leaves_no_length_behind(int first, long next)
     {
         var assembler = WithFragment(first);
-        Assert.True(assembler.TryFinish(out var message));
+        Assert.Equal(FinishOutcome.Finished, assembler.Finish(out var message));
         Assert.Equal(first, message.Payload.Count);
 
         Assert.Equal(0, assembler.Length);
@@ -85,7 +85,7 @@ public sealed class SizeLimitArithmeticTests
         Assert.Equal(AppendOutcome.TooBig, assembler.Append(ByteString.FromBytes(new byte[11])));
         Assert.Equal(Limit - 10, assembler.Length);
         Assert.Equal(AppendOutcome.Appended, assembler.Append(ByteString.FromBytes(new byte[10])));
-        Assert.True(assembler.TryFinish(out var message));
+        Assert.Equal(FinishOutcome.Finished, assembler.Finish(out var message));
         Assert.Equal(Limit, message.Payload.Count);
     }
 
@@ -108,7 +108,7 @@ public sealed class SizeLimitArithmeticTests
         assembler.Append(ByteString.Empty);
         assembler.Append(ByteString.FromString("cd"));
 
-        Assert.True(assembler.TryFinish(out var message));
+        Assert.Equal(FinishOutcome.Finished, assembler.Finish(out var message));
         Assert.Equal("abcd", message.GetText());
         Assert.Equal(0, assembler.Length);
     }
@@ -120,7 +120,7 @@ public sealed class SizeLimitArithmeticTests
         assembler.Start(MessageType.Text);
         Assert.Equal(AppendOutcome.Appended, assembler.Append(ByteString.FromBytes([0x61, 0xE2, 0x82])));
 
-        Assert.False(assembler.TryFinish(out _));
+        Assert.Equal(FinishOutcome.InvalidUtf8, assembler.Finish(out _));
         Assert.Equal(0, assembler.Length);
     }
 }

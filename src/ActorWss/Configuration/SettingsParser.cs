@@ -70,7 +70,8 @@ internal static class SettingsParser
             CloseTimeout: ws.GetDuration("close-timeout"),
             IdleTimeout: ws.GetOptionalDuration("idle-timeout"),
             KeepAliveInterval: ws.GetOptionalDuration("keep-alive-interval"),
-            Subprotocols: ws.GetStringList("subprotocols"));
+            Subprotocols: ws.GetStringList("subprotocols"),
+            PerMessageDeflate: ParsePerMessageDeflate(ws.Section("permessage-deflate")));
 
         var transport = root.Section("transport");
         var transportSettings = new TransportSettings(
@@ -126,6 +127,11 @@ internal static class SettingsParser
     }
 
     /// <summary><c>tls = off | on | { overrides of actorwss.tls }</c>.</summary>
+    private static PerMessageDeflateSettings? ParsePerMessageDeflate(ConfigReader deflate) =>
+        deflate.GetBoolean("enabled")
+            ? new PerMessageDeflateSettings((int)deflate.GetByteSize("min-message-size", 0, int.MaxValue))
+            : null;
+
     private static TlsSettings? ParseListenerTls(ConfigReader listener, ConfigReader global, Config config)
     {
         if (!listener.Has("tls")) return null;

@@ -8,6 +8,9 @@ internal sealed record AcceptUpgrade(HttpRequest Request, string Accept, string?
 {
     /// <summary>The endpoint the path matched (set by the router); its authenticator runs before the 101.</summary>
     public Routing.Route? Route { get; init; }
+
+    /// <summary>The negotiated <c>Sec-WebSocket-Extensions</c> of the 101 (RFC 7692 permessage-deflate), if any.</summary>
+    public string? Extensions { get; init; }
 }
 
 /// <summary>Answer with <paramref name="Response"/> and close; <paramref name="Reason"/> names the case for logs and metrics.</summary>

@@ -5,5 +5,8 @@ namespace ActorWss.Http;
 /// <param name="Subprotocols">Subprotocols this server speaks, in no particular order; the client's order decides.</param>
 internal sealed record HandshakePolicy(IReadOnlyList<string> AllowedOrigins, IReadOnlyList<string> Subprotocols)
 {
+    /// <summary>Accept an RFC 7692 permessage-deflate offer.</summary>
+    public bool PerMessageDeflate { get; init; }
+
     public static HandshakePolicy Default { get; } = new([], []);
 }

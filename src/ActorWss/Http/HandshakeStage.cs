@@ -279,6 +279,7 @@ internal sealed class HandshakeStage(HttpSettings settings, IRequestRouter route
             var upgraded = new Upgraded(accept.Request, accept.Subprotocol, route, view, user, expires);
             _context.Upgrade = upgraded;
             _context.Control.MaxMessageSize = route.MaxMessageSize;
+            _context.Control.PerMessageDeflate = accept.Extensions is not null;
             Settle(upgraded);
             Emit(_stage._netOut, WebSocketUpgrade.SwitchingProtocols(accept).Render(), () =>
             {

@@ -47,7 +47,11 @@ internal static class WebSocketUpgrade
         if (!IsOriginAllowed(request, policy))
             return Reject(403, "Forbidden", "origin not allowed", "origin");
 
-        return new AcceptUpgrade(request, WebSocketAccept.Compute(key!), SelectSubprotocol(request, policy));
+        return new AcceptUpgrade(request, WebSocketAccept.Compute(key!), SelectSubprotocol(request, policy))
+        {
+            // RFC 6455 §9.1: extensions the client did not offer, or that we decline, are simply not in the 101.
+            Extensions = policy.PerMessageDeflate ? PerMessageDeflateNegotiation.Negotiate(request) : null,
+        };
     }
 
     /// <summary>§4.2.2 item 5.4 (/subprotocol/): the first protocol the client offers that this server speaks.</summary>
@@ -80,6 +84,7 @@ internal static class WebSocketUpgrade
             new("Sec-WebSocket-Accept", accept.Accept),
         };
         if (accept.Subprotocol is not null) headers.Add(new("Sec-WebSocket-Protocol", accept.Subprotocol));
+        if (accept.Extensions is not null) headers.Add(new("Sec-WebSocket-Extensions", accept.Extensions));
         return new HttpResponse(101, "Switching Protocols", headers, Akka.IO.ByteString.Empty);
     }
 

@@ -82,7 +82,10 @@ internal sealed class ActorWssServer
         }
         else readiness = new ServerReadiness();
         var metrics = new ServerMetrics(settings.Listeners.Select(l => l.Name), hub);
-        var policy = new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols);
+        var policy = new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols)
+        {
+            PerMessageDeflate = settings.WebSocket.PerMessageDeflate is not null,
+        };
         var metricsEndpoint = new MetricsEndpoint(metrics);
         var pipelines = settings.Listeners.ToDictionary(listener => listener.Name, listener => new ConnectionPipeline(settings,
             listener.Tls is null ? null : TlsServerContext.Create(listener.Tls, system, listener.Name, metrics[listener.Name]),

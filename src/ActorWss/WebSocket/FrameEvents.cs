@@ -51,5 +51,8 @@ internal sealed record OutboundFrame(Opcode Opcode, ByteString Payload, bool Fin
     /// <summary>The whole message this frame carries, when it is one: its rendering is shared by every connection it goes to.</summary>
     public Message? Message { get; init; }
 
+    /// <summary>RFC 7692 §6.1: the payload is DEFLATE data; the frame goes with RSV1 set.</summary>
+    public bool Compressed { get; init; }
+
     public static OutboundFrame Of(Message message) => message.AsFrame;
 }

@@ -14,22 +14,26 @@ internal static class FrameRenderer
     /// </summary>
     public const int CopyThreshold = 512;
 
-    public static ByteString Render(OutboundFrame frame) =>
-        frame.Message is { } message ? message.Frame : RenderNew(frame.Opcode, frame.Payload, frame.Fin);
+    public static ByteString Render(OutboundFrame frame) => frame.Message switch
+    {
+        { } message when frame.Compressed => message.CompressedFrame,
+        { } message => message.Frame,
+        null => RenderNew(frame.Opcode, frame.Payload, frame.Fin, frame.Compressed),
+    };
 
-    internal static ByteString RenderNew(Opcode opcode, ByteString payload, bool fin)
+    internal static ByteString RenderNew(Opcode opcode, ByteString payload, bool fin, bool compressed = false)
     {
         int payloadLength = payload.Count;
         int headerLength = HeaderLength(payloadLength);
         if (payloadLength <= CopyThreshold)
         {
             var bytes = new byte[headerLength + payloadLength];
-            WriteHeader(bytes, opcode, fin, payloadLength);
+            WriteHeader(bytes, opcode, fin, compressed, payloadLength);
             payload.CopyPrefixTo(bytes.AsSpan(headerLength));
             return ByteString.FromBytes(bytes);
         }
         var header = new byte[headerLength];
-        WriteHeader(header, opcode, fin, payloadLength);
+        WriteHeader(header, opcode, fin, compressed, payloadLength);
         return ByteString.FromBytes(header).Concat(payload);
     }
 
@@ -40,9 +44,9 @@ internal static class FrameRenderer
         _ => 10,
     };
 
-    private static void WriteHeader(Span<byte> destination, Opcode opcode, bool fin, int payloadLength)
+    private static void WriteHeader(Span<byte> destination, Opcode opcode, bool fin, bool compressed, int payloadLength)
     {
-        destination[0] = (byte)((fin ? 0x80 : 0) | (byte)opcode);
+        destination[0] = (byte)((fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | (byte)opcode); // 0x40: RSV1 (RFC 7692 §6)
         switch (HeaderLength(payloadLength))
         {
             case 2:

@@ -60,5 +60,43 @@ public sealed class Message
         }
     }
 
+    private OutboundFrame? _compressedFrame;
+    private ByteString? _compressedWire;
+    private bool _incompressible;
+
+    /// <summary>
+    /// RFC 7692 §7.2.1: this message compressed (without context takeover the result is the same for every
+    /// connection, so it is made once and shared, as <see cref="Frame"/> is); null when compressing does not make it
+    /// smaller, and it is sent as it is.
+    /// </summary>
+    internal OutboundFrame? AsCompressedFrame
+    {
+        get
+        {
+            if (Volatile.Read(ref _compressedFrame) is { } made) return made;
+            if (Volatile.Read(ref _incompressible)) return null;
+            if (PerMessageDeflate.Compress(Payload) is not { } compressed)
+            {
+                Volatile.Write(ref _incompressible, true);
+                return null;
+            }
+            var frame = new OutboundFrame(IsText ? Opcode.Text : Opcode.Binary, compressed) { Message = this, Compressed = true };
+            return Interlocked.CompareExchange(ref _compressedFrame, frame, null) ?? frame;
+        }
+    }
+
+    /// <summary>The compressed frame's bytes on the wire (RSV1 set), rendered once.</summary>
+    internal ByteString CompressedFrame
+    {
+        get
+        {
+            var wire = Volatile.Read(ref _compressedWire);
+            if (wire is not null) return wire;
+            var frame = AsCompressedFrame ?? throw new InvalidOperationException("this message has no compressed form");
+            wire = FrameRenderer.RenderNew(frame.Opcode, frame.Payload, fin: true, compressed: true);
+            return Interlocked.CompareExchange(ref _compressedWire, wire, null) ?? wire;
+        }
+    }
+
     public override string ToString() => $"{Type}Message({Payload.Count} bytes)";
 }

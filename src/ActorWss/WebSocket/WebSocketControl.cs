@@ -31,6 +31,9 @@ internal sealed class WebSocketControl : Attributes.IAttribute
     /// <summary>The route's limit on a message's size, set before the 101; null: the listener's <c>max-message-size</c>.</summary>
     public long? MaxMessageSize { get; set; }
 
+    /// <summary>RFC 7692 permessage-deflate was negotiated (set before the 101, like <see cref="MaxMessageSize"/>).</summary>
+    public bool PerMessageDeflate { get; set; }
+
     /// <summary>Starts the closing handshake (§7.1.2) with this code; ignored once closing has begun.</summary>
     public void Close(ushort code, string reason)
     {

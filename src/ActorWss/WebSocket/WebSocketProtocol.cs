@@ -59,6 +59,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         private static readonly object StageLogSource = LogSourceOf("ws-protocol", typeof(WebSocketProtocolStage));
 
         private const string CloseTimer = "close-timeout";
+        private const byte Rsv1 = 0b100; // FrameHeader.Rsv holds RSV1-3 as bits 2..0
         private const string TickTimer = "tick";
 
         private readonly WebSocketProtocolStage _stage;
@@ -163,7 +164,11 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             var message = Grab(_stage._appIn);
             if (!_close.CanSendData) return; // §5.5.1: no data frames after a Close
             _observer?.OnMessageSent(message.Type, message.Payload.Count);
-            _pendingAppFrame = OutboundFrame.Of(message);
+            // RFC 7692 §6: compress when negotiated and worth it; a message sent to many connections is compressed once.
+            _pendingAppFrame = _control.PerMessageDeflate && _settings.PerMessageDeflate is { } deflate
+                && message.Payload.Count >= deflate.MinMessageSize
+                ? message.AsCompressedFrame ?? OutboundFrame.Of(message)
+                : OutboundFrame.Of(message);
             FlushOutbound();
         }
 
@@ -224,7 +229,8 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             else
             {
                 if (header.Opcode != Opcode.Continuation && _close.IsOpen)
-                    _message.Start(header.Opcode == Opcode.Text ? MessageType.Text : MessageType.Binary);
+                    _message.Start(header.Opcode == Opcode.Text ? MessageType.Text : MessageType.Binary,
+                        compressed: (header.Rsv & Rsv1) != 0);
                 _frameFin = header.Fin;
                 if (!AppendData(start.Data)) return;
             }
@@ -234,8 +240,15 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
         /// <summary>The rules a frame header must meet before any of its payload is read.</summary>
         private (ushort Code, string Reason)? Violation(in FrameHeader header)
         {
-            // §5.2: RSV1-3 "MUST be 0 unless an extension is negotiated"; none is.
-            if (header.Rsv != 0) return (CloseStatus.ProtocolError, "RSV bits set without a negotiated extension");
+            // §5.2: RSV1-3 "MUST be 0 unless an extension is negotiated". RFC 7692 §6: permessage-deflate defines
+            // RSV1, on the first frame of a data message only (§6.1: not on control frames or continuations).
+            if ((header.Rsv & Rsv1) != 0 && _control.PerMessageDeflate)
+            {
+                if (header.Rsv != Rsv1) return (CloseStatus.ProtocolError, "RSV2 or RSV3 set without a negotiated extension");
+                if (header.Opcode.IsControl()) return (CloseStatus.ProtocolError, "RSV1 set on a control frame");
+                if (header.Opcode == Opcode.Continuation) return (CloseStatus.ProtocolError, "RSV1 set on a continuation frame");
+            }
+            else if (header.Rsv != 0) return (CloseStatus.ProtocolError, "RSV bits set without a negotiated extension");
             // §5.2: reserved opcodes.
             if (!header.Opcode.IsDefined()) return (CloseStatus.ProtocolError, $"reserved opcode 0x{(byte)header.Opcode:X}");
             // §5.1: "The server MUST close the connection upon receiving a frame that is not masked."
@@ -290,10 +303,17 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 _message.Discard();
                 return;
             }
-            if (!_message.TryFinish(out var message))
+            switch (_message.Finish(out var message))
             {
-                FailConnection(CloseStatus.InvalidPayload, "text message ends inside a UTF-8 sequence");
-                return;
+                case FinishOutcome.InvalidUtf8:
+                    FailConnection(CloseStatus.InvalidPayload, "text message is not valid UTF-8");
+                    return;
+                case FinishOutcome.TooBig:
+                    FailConnection(CloseStatus.MessageTooBig, $"message larger than {_message.Limit} bytes once decompressed");
+                    return;
+                case FinishOutcome.InvalidCompressedData:
+                    FailConnection(CloseStatus.InvalidPayload, "compressed message is not valid DEFLATE data");
+                    return;
             }
             _observer?.OnMessageReceived(message.Type, message.Payload.Count);
             if (IsAvailable(_stage._appOut)) Push(_stage._appOut, message);

@@ -1,6 +1,7 @@
 // Independent interop and load client: gorilla/websocket (Debian golang-github-gorilla-websocket-dev).
 //
 //	check mode: go run . -url ws://127.0.0.1:9090/             (echo checks, exits 0 when all pass)
+//	            go run . -url ws://... -deflate                (permessage-deflate required, compressed echo checks)
 //	bench mode: go run . -url ws://... -bench -c 100 -d 10s -size 64
 //
 // The bench mode is the reference report's client method (closed loop: send one binary message, wait for its
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,6 +31,43 @@ func dial(url string) *websocket.Conn {
 		fail("dial: %v", err)
 	}
 	return conn
+}
+
+// checkDeflate offers RFC 7692 permessage-deflate (gorilla's offer: no context takeover either way), requires the
+// server to accept it, and echoes messages written compressed.
+func checkDeflate(url string) {
+	dialer := websocket.Dialer{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, HandshakeTimeout: 10 * time.Second,
+		EnableCompression: true}
+	conn, response, err := dialer.Dial(url, nil)
+	if err != nil {
+		fail("dial: %v", err)
+	}
+	defer conn.Close()
+	extensions := response.Header.Get("Sec-WebSocket-Extensions")
+	if !strings.HasPrefix(extensions, "permessage-deflate") {
+		fail("permessage-deflate not accepted: %q", extensions)
+	}
+	fmt.Printf("negotiated: %s\n", extensions)
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	conn.EnableWriteCompression(true)
+	random := make([]byte, 100000)
+	rand.Read(random)
+	for _, payload := range [][]byte{[]byte("short ✓"), bytes.Repeat([]byte("compressible ✓ "), 20000), random, make([]byte, 1<<20)} {
+		if err := conn.WriteMessage(websocket.BinaryMessage, payload); err != nil {
+			fail("write %d: %v", len(payload), err)
+		}
+		kind, echo, err := conn.ReadMessage()
+		if err != nil || kind != websocket.BinaryMessage || !bytes.Equal(echo, payload) {
+			fail("compressed echo of %d bytes: kind=%d err=%v", len(payload), kind, err)
+		}
+	}
+	fmt.Println("compressed echo ok (repetitive, random and zero bytes)")
+	conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "done"))
+	if _, _, err := conn.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		fail("close: %v", err)
+	}
+	fmt.Println("close 1000 ok")
+	fmt.Println("ALL OK")
 }
 
 func fail(format string, args ...interface{}) {
@@ -153,8 +192,11 @@ func main() {
 	connections := flag.Int("c", 100, "connections (bench)")
 	duration := flag.Duration("d", 10*time.Second, "duration (bench)")
 	size := flag.Int("size", 64, "message size in bytes (bench)")
+	deflate := flag.Bool("deflate", false, "offer permessage-deflate and check compressed echoes")
 	flag.Parse()
-	if *benchMode {
+	if *deflate {
+		checkDeflate(*url)
+	} else if *benchMode {
 		bench(*url, *connections, *duration, *size)
 	} else {
 		check(*url)
