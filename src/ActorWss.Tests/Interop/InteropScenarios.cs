@@ -21,6 +21,10 @@ public abstract class InteropScenarios(ITestOutputHelper output, ServerMode mode
         RunPythonClientAsync("autobahn_client.py", module: "autobahn.asyncio.websocket", package: "python3-autobahn");
 
     /// <summary>Runs a client script from Interop/ against a fresh server; it prints "ALL OK" and exits 0 when every check passed.</summary>
+    [SkippableFact]
+    public Task Autobahn_python_echoes_through_permessage_deflate_and_declines_what_it_cannot_honour() =>
+        RunPythonClientAsync("autobahn_client.py", module: "autobahn.asyncio.websocket", package: "python3-autobahn", deflate: true);
+
     private const string DeflateEnabled = "actorwss.websocket.permessage-deflate.enabled=on";
 
     private async Task RunPythonClientAsync(string script, string module, string package, bool deflate = false)

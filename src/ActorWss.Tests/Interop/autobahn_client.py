@@ -1,10 +1,12 @@
 """Independent interop client: Autobahn|Python (Debian python3-autobahn, the WebSocket engine of the Autobahn project,
 whose protocol checks are strict: it fails the connection on any frame, close code or UTF-8 the server gets wrong).
 
-usage: autobahn_client.py URL    (ws:// or wss://; certificates are not verified, the dev certificate is self-signed)
-Prints one line per check and exits 0 only if every check passed. Besides echo, it sends raw frames with Autobahn's
-own frame writer (the one its conformance suite uses) and checks the server's answer to each: echo, or the close code
-RFC 6455 requires (1002 protocol error, 1007 invalid UTF-8).
+usage: autobahn_client.py URL [--deflate]   (ws:// or wss://; certificates are not verified, the dev certificate is
+self-signed). Prints one line per check and exits 0 only if every check passed. Besides echo, it sends raw frames with
+Autobahn's own frame writer (the one its conformance suite uses) and checks the server's answer to each: echo, or the
+close code RFC 6455 requires (1002 protocol error, 1007 invalid UTF-8). --deflate: RFC 7692 permessage-deflate with
+the offers of the conformance suite's sections 12-13 (accepted ones must echo through compression in both
+directions; an offer the server cannot honour must be declined, never accepted wrongly).
 """
 import asyncio
 import os
@@ -13,6 +15,7 @@ import sys
 from urllib.parse import urlparse
 
 from autobahn.asyncio.websocket import WebSocketClientFactory, WebSocketClientProtocol
+from autobahn.websocket.compress import PerMessageDeflateOffer, PerMessageDeflateResponse, PerMessageDeflateResponseAccept
 
 
 class Client(WebSocketClientProtocol):
@@ -107,6 +110,36 @@ async def main(url: str) -> None:
         print(f"{name}: ok")
 
 
+async def deflate(url: str) -> None:
+    def accept(response):
+        return PerMessageDeflateResponseAccept(response) if isinstance(response, PerMessageDeflateResponse) else None
+
+    # (offer, accepted?) as sections 12-13 of the Autobahn suite make them. A server window below 15 bits cannot be
+    # honoured (ActorWss's deflater always uses 32 KiB), so that offer must be declined.
+    offers = [
+        (PerMessageDeflateOffer(), True),
+        (PerMessageDeflateOffer(accept_no_context_takeover=False, accept_max_window_bits=False), True),
+        (PerMessageDeflateOffer(request_no_context_takeover=True), True),
+        (PerMessageDeflateOffer(accept_max_window_bits=True, request_max_window_bits=15), True),
+        (PerMessageDeflateOffer(request_max_window_bits=9), False),
+    ]
+    compressible = ("{\"room\":\"lobby\",\"text\":\"hello\"} " * 4000).encode()  # ASCII: any prefix is valid UTF-8
+    utf8 = ("κόσμε ✓ " * 5000).encode()
+    for offer, accepted in offers:
+        client = await connect(url, perMessageCompressionOffers=[offer], perMessageCompressionAccept=accept)
+        in_use = client.websocket_extensions_in_use
+        assert bool(in_use) == accepted, f"{offer}: extensions in use {in_use}, expected accepted={accepted}"
+        for size in (16, 64, 256, 1024, 4096, 8192, 16384, 32768, 65536, 131072):
+            await client.echo(compressible[:size], False)
+            await client.echo(os.urandom(size), True)
+        await client.echo(utf8, False, fragment_size=1000)  # fragments split code points
+        await client.echo(compressible, True, fragment_size=64)
+        client.sendClose(1000, "done")
+        was_clean, code, _ = await asyncio.wait_for(client.closed, 10)
+        assert was_clean and code == 1000, f"clean close 1000 (clean={was_clean}, code={code})"
+        print(f"{offer}: {'accepted ' + str(in_use) if accepted else 'declined'}, echo 16 B .. 128 KiB and fragmented ok")
+
+
 TEXT, BINARY, CONTINUATION, CLOSE, PING, PONG = 1, 2, 0, 8, 9, 10
 KAPPA = "κόσμε".encode()  # RFC 6455 §8.1 text; split below in the middle of a code point
 
@@ -146,5 +179,5 @@ ACCEPTED = [
 
 
 if __name__ == "__main__":
-    asyncio.run(asyncio.wait_for(main(sys.argv[1]), 90))
+    asyncio.run(asyncio.wait_for(deflate(sys.argv[1]) if "--deflate" in sys.argv[2:] else main(sys.argv[1]), 90))
     print("ALL OK")
