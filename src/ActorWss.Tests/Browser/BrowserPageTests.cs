@@ -53,6 +53,30 @@ public abstract partial class BrowserPageTests(ITestOutputHelper output, ServerM
     }
 
     [SkippableFact]
+    public async Task Chromium_negotiates_permessage_deflate_and_echoes_through_it_both_ways()
+    {
+        var missing = await Prerequisites.EnsureAsync(
+            () => Task.FromResult(File.Exists(Chromium) && File.Exists(ChromeDriver)), "chromium", "chromium-driver");
+        Skip.If(missing is not null, missing);
+        var server = await StartServerAsync("actorwss.websocket.permessage-deflate.enabled=on");
+        var page = new UriBuilder(UrlOf(server)) { Scheme = "https" }.Uri;
+
+        using var driver = StartChromium();
+        driver.Navigate().GoToUrl(page);
+        // The browser's own WebSocket: it offers permessage-deflate, compresses what it sends and inflates the echo.
+        var result = (string?)((IJavaScriptExecutor)driver).ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            const text = '{"room":"lobby","text":"hello from chromium ✓"} '.repeat(2000);
+            const ws = new WebSocket(arguments[0]);
+            ws.onopen = () => ws.send(text);
+            ws.onmessage = e => { done(ws.extensions + ' | ' + (e.data === text ? 'echo equal' : 'echo differs: ' + e.data.length)); ws.close(); };
+            ws.onerror = () => done('error');
+            """, UrlOf(server).ToString());
+
+        Assert.Equal("permessage-deflate; server_no_context_takeover; client_no_context_takeover | echo equal", result);
+    }
+
+        [SkippableFact]
     public async Task Two_browser_tabs_chat_in_one_room_through_the_chat_view()
     {
         var missing = await Prerequisites.EnsureAsync(
