@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net.WebSockets;
 using System.Text;
 using ActorWss.Tests.Support;
@@ -20,29 +19,6 @@ public abstract class CompressionScenarios(ITestOutputHelper output, ServerMode 
 
     private static readonly string Chat = string.Concat(Enumerable.Repeat("{\"room\":\"lobby\",\"text\":\"hello ✓\"}", 100));
 
-    /// <summary>§7.2.1, as a client does it: DEFLATE, sync flush, drop the 4 trailing octets.</summary>
-    private static byte[] Deflate(byte[] payload)
-    {
-        var output = new MemoryStream();
-        using (var deflater = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            deflater.Write(payload);
-            deflater.Flush();
-        }
-        var bytes = output.ToArray();
-        int tail = bytes.AsSpan().IndexOf(new byte[] { 0x00, 0x00, 0xFF, 0xFF }); // the sync flush's empty block
-        return bytes[..tail];
-    }
-
-    /// <summary>§7.2.2: append 00 00 FF FF and inflate.</summary>
-    private static byte[] Inflate(byte[] payload)
-    {
-        using var inflater = new DeflateStream(new MemoryStream([.. payload, 0x00, 0x00, 0xFF, 0xFF]), CompressionMode.Decompress);
-        var output = new MemoryStream();
-        inflater.CopyTo(output);
-        return output.ToArray();
-    }
-
     private async Task<RawWebSocketClient> OpenWithOfferAsync(Uri url, string? expectedExtensions)
     {
         var client = await RawWebSocketClient.ConnectAsync(url);
@@ -63,11 +39,11 @@ public abstract class CompressionScenarios(ITestOutputHelper output, ServerMode 
         await using var client = await OpenCompressedAsync(UrlOf(server));
         var chat = Encoding.UTF8.GetBytes(Chat);
 
-        await client.SendFrameAsync(Opcode.Text, Deflate(chat), rsv: Rsv1);
+        await client.SendFrameAsync(Opcode.Text, ClientDeflate.Compress(chat), rsv: Rsv1);
         var echo = await client.ReadFrameAsync();
         Assert.Equal((Opcode.Text, true, Rsv1), (echo.Opcode, echo.Fin, echo.Rsv));
         Assert.True(echo.Payload.Length < chat.Length / 4, $"{echo.Payload.Length} bytes on the wire for {chat.Length}");
-        Assert.Equal(Chat, Encoding.UTF8.GetString(Inflate(echo.Payload)));
+        Assert.Equal(Chat, Encoding.UTF8.GetString(ClientDeflate.Inflate(echo.Payload)));
 
         // §7.2.3.1 "Hello", split over two frames (§7.2.3.1's fragmented form): under min-message-size, echoed plain.
         await client.SendFrameAsync(Opcode.Text, [0xf2, 0x48, 0xcd], fin: false, rsv: Rsv1);
@@ -90,7 +66,7 @@ public abstract class CompressionScenarios(ITestOutputHelper output, ServerMode 
         var server = await StartServerAsync();
         await using var client = await OpenWithOfferAsync(UrlOf(server), expectedExtensions: null);
 
-        await client.SendFrameAsync(Opcode.Text, Deflate(Encoding.UTF8.GetBytes(Chat)), rsv: Rsv1);
+        await client.SendFrameAsync(Opcode.Text, ClientDeflate.Compress(Encoding.UTF8.GetBytes(Chat)), rsv: Rsv1);
 
         await AssertFailedWithAsync(client, CloseStatus.ProtocolError);
     }
@@ -136,15 +112,15 @@ public abstract class CompressionScenarios(ITestOutputHelper output, ServerMode 
         // RFC 7692 §6.1: RSV1 marks a message's first frame only.
         {
             "RSV1 on a continuation frame",
-            [.. ClientFrames.Build(Opcode.Text, Deflate(Encoding.UTF8.GetBytes(Chat)), fin: false, rsv: Rsv1),
+            [.. ClientFrames.Build(Opcode.Text, ClientDeflate.Compress(Encoding.UTF8.GetBytes(Chat)), fin: false, rsv: Rsv1),
                 .. ClientFrames.Build(Opcode.Continuation, [0x00], rsv: Rsv1)],
             CloseStatus.ProtocolError
         },
         { "RSV1 on a ping", ClientFrames.Build(Opcode.Ping, "p"u8, rsv: Rsv1), CloseStatus.ProtocolError },
-        { "RSV2 beside RSV1 (§5.2: not negotiated)", ClientFrames.Build(Opcode.Text, Deflate("hi"u8.ToArray()), rsv: (byte)(Rsv1 | 0b010)), CloseStatus.ProtocolError },
+        { "RSV2 beside RSV1 (§5.2: not negotiated)", ClientFrames.Build(Opcode.Text, ClientDeflate.Compress("hi"u8.ToArray()), rsv: (byte)(Rsv1 | 0b010)), CloseStatus.ProtocolError },
         { "payload that is not DEFLATE data", ClientFrames.Build(Opcode.Binary, [0xff, 0xff, 0xff, 0xff], rsv: Rsv1), CloseStatus.InvalidPayload },
-        { "text that is not UTF-8 once inflated (§8.1)", ClientFrames.Build(Opcode.Text, Deflate([0x61, 0xC0, 0xAF, 0x62]), rsv: Rsv1), CloseStatus.InvalidPayload },
-        { "1 MiB of zeros in 1 KiB, over a 64 KiB limit (§7.4.1)", ClientFrames.Build(Opcode.Binary, Deflate(new byte[1 << 20]), rsv: Rsv1), CloseStatus.MessageTooBig },
+        { "text that is not UTF-8 once inflated (§8.1)", ClientFrames.Build(Opcode.Text, ClientDeflate.Compress([0x61, 0xC0, 0xAF, 0x62]), rsv: Rsv1), CloseStatus.InvalidPayload },
+        { "1 MiB of zeros in 1 KiB, over a 64 KiB limit (§7.4.1)", ClientFrames.Build(Opcode.Binary, ClientDeflate.Compress(new byte[1 << 20]), rsv: Rsv1), CloseStatus.MessageTooBig },
     };
 
     [Theory]

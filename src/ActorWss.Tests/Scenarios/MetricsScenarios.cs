@@ -1,3 +1,4 @@
+using System.Text;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ActorWss.Tests.Support;
@@ -76,6 +77,31 @@ public abstract partial class MetricsScenarios(ITestOutputHelper output, ServerM
             var where = Mode == ServerMode.WssOffload ? "offloaded" : "inline";
             Assert.True(samples[$"actorwss_tls_steps_total{{{label},where=\"{where}\"}}"] > 0);
         }
+    }
+
+    [Fact]
+    public async Task Metrics_count_compressed_messages_and_the_bytes_compression_saved()
+    {
+        var server = await StartServerAsync(ListenerKey("metrics=on"), "actorwss.websocket.permessage-deflate.enabled=on");
+        var url = UrlOf(server);
+        var label = $"listener=\"{Listener}\"";
+        var payload = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"room\":\"lobby\",\"text\":\"hi\"} ", 200)));
+        var compressed = ClientDeflate.Compress(payload);
+
+        await using var client = await RawWebSocketClient.ConnectAsync(url);
+        await client.SendAsync(RawWebSocketClient.UpgradeRequest(url, "/", RawWebSocketClient.SampleKey,
+            "Sec-WebSocket-Extensions: permessage-deflate"));
+        Assert.Equal(101, (await client.ReadResponseHeadAsync()).Status);
+        await client.SendFrameAsync(Opcode.Text, compressed, rsv: 0b100);
+        var echo = await client.ReadFrameAsync();
+        Assert.Equal(0b100, echo.Rsv);
+
+        var samples = await ScrapeAsync(url);
+        Assert.Equal(1, samples[$"actorwss_compressed_messages_received_total{{{label}}}"]);
+        Assert.Equal(1, samples[$"actorwss_compressed_messages_sent_total{{{label}}}"]);
+        Assert.Equal(payload.Length - compressed.Length, samples[$"actorwss_compression_saved_bytes_received_total{{{label}}}"]);
+        Assert.Equal(payload.Length - echo.Payload.Length, samples[$"actorwss_compression_saved_bytes_sent_total{{{label}}}"]);
+        Assert.Equal(payload.Length, samples[$"actorwss_bytes_received_total{{{label}}}"]); // payload bytes, as inflated
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     public string Listener { get; } = listener;
 
     private long _open, _total, _messagesIn, _messagesOut, _bytesIn, _bytesOut, _offloadQueue, _inlineSteps, _offloadedSteps, _tlsSessionErrors;
+    private long _compressedIn, _compressedOut, _compressionSavedIn, _compressionSavedOut;
 
     public long ConnectionsOpen => Interlocked.Read(ref _open);
     public long ConnectionsTotal => Interlocked.Read(ref _total);
@@ -22,6 +23,11 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     public long MessagesSent => Interlocked.Read(ref _messagesOut);
     public long BytesReceived => Interlocked.Read(ref _bytesIn);
     public long BytesSent => Interlocked.Read(ref _bytesOut);
+    public long CompressedMessagesReceived => Interlocked.Read(ref _compressedIn);
+    public long CompressedMessagesSent => Interlocked.Read(ref _compressedOut);
+    /// <summary>Payload bytes minus their compressed size, over the messages received compressed.</summary>
+    public long CompressionSavedBytesReceived => Interlocked.Read(ref _compressionSavedIn);
+    public long CompressionSavedBytesSent => Interlocked.Read(ref _compressionSavedOut);
     public long OffloadQueueDepth => Interlocked.Read(ref _offloadQueue);
     public long InlineTlsSteps => Interlocked.Read(ref _inlineSteps);
     public long OffloadedTlsSteps => Interlocked.Read(ref _offloadedSteps);
@@ -129,6 +135,12 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     {
         Interlocked.Increment(ref _messagesOut);
         Interlocked.Add(ref _bytesOut, payloadBytes);
+    }
+
+    public void OnCompressedMessage(bool sent, int payloadBytes, int compressedBytes)
+    {
+        Interlocked.Increment(ref sent ? ref _compressedOut : ref _compressedIn);
+        Interlocked.Add(ref sent ? ref _compressionSavedOut : ref _compressionSavedIn, payloadBytes - compressedBytes);
     }
 
     public void OnStep(TlsStepKind kind, int bytes, bool offloaded)

@@ -6,4 +6,7 @@ internal interface IWebSocketObserver
     void OnMessageReceived(MessageType type, int payloadBytes);
 
     void OnMessageSent(MessageType type, int payloadBytes);
+
+    /// <summary>A message crossed compressed (RFC 7692): its payload, and its compressed size on the wire.</summary>
+    void OnCompressedMessage(bool sent, int payloadBytes, int compressedBytes);
 }

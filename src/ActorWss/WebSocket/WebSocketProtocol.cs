@@ -167,9 +167,16 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             // RFC 7692 §6: compress when negotiated and worth it; a message sent to many connections is compressed once.
             _pendingAppFrame = _control.PerMessageDeflate && _settings.PerMessageDeflate is { } deflate
                 && message.Payload.Count >= deflate.MinMessageSize
-                ? message.AsCompressedFrame ?? OutboundFrame.Of(message)
+                ? Compressed(message)
                 : OutboundFrame.Of(message);
             FlushOutbound();
+        }
+
+        private OutboundFrame Compressed(Message message)
+        {
+            if (message.AsCompressedFrame is not { } frame) return OutboundFrame.Of(message); // it does not shrink
+            _observer?.OnCompressedMessage(sent: true, message.Payload.Count, frame.Payload.Count);
+            return frame;
         }
 
         private void OnHandlerFinished()
@@ -303,6 +310,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                 _message.Discard();
                 return;
             }
+            long compressedLength = _message.Compressed ? _message.Length : -1;
             switch (_message.Finish(out var message))
             {
                 case FinishOutcome.InvalidUtf8:
@@ -316,6 +324,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
                     return;
             }
             _observer?.OnMessageReceived(message.Type, message.Payload.Count);
+            if (compressedLength >= 0) _observer?.OnCompressedMessage(sent: false, message.Payload.Count, (int)compressedLength);
             if (IsAvailable(_stage._appOut)) Push(_stage._appOut, message);
             else _pendingMessage = message;
         }
