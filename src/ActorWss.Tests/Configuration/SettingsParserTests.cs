@@ -106,15 +106,15 @@ public class SettingsParserTests
         Assert.Equal(TimeSpan.FromMilliseconds(1500), settings.WebSocket.CloseTimeout);
         Assert.Equal(TimeSpan.FromMinutes(2), settings.DrainTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Http.HandshakeTimeout); // untouched default
-        Assert.Null(settings.WebSocket.PerMessageDeflate); // off unless enabled
+        Assert.Equal(PerMessageDeflateSettings.Off, settings.WebSocket.PerMessageDeflate); // off unless enabled
     }
 
     [Fact]
     public void Permessage_deflate_is_enabled_with_its_minimum_size()
     {
-        Assert.Equal(new PerMessageDeflateSettings(256),
+        Assert.Equal(new PerMessageDeflateSettings(true, 256),
             Parse("actorwss.websocket.permessage-deflate.enabled = on").WebSocket.PerMessageDeflate);
-        Assert.Equal(new PerMessageDeflateSettings(4096),
+        Assert.Equal(new PerMessageDeflateSettings(true, 4096),
             Parse("actorwss.websocket.permessage-deflate { enabled = on, min-message-size = 4KiB }").WebSocket.PerMessageDeflate);
         Assert.Contains("actorwss.websocket.permessage-deflate.enabled",
             Invalid("actorwss.websocket.permessage-deflate.enabled = sometimes").Message);

@@ -19,18 +19,19 @@ public abstract class CompressionScenarios(ITestOutputHelper output, ServerMode 
 
     private static readonly string Chat = string.Concat(Enumerable.Repeat("{\"room\":\"lobby\",\"text\":\"hello ✓\"}", 100));
 
-    private async Task<RawWebSocketClient> OpenWithOfferAsync(Uri url, string? expectedExtensions)
+    private static async Task<RawWebSocketClient> OpenWithOfferAsync(Uri url, string? expectedExtensions, string path = "/")
     {
         var client = await RawWebSocketClient.ConnectAsync(url);
-        await client.SendAsync(RawWebSocketClient.UpgradeRequest(url, "/", RawWebSocketClient.SampleKey, Offer));
+        await client.SendAsync(RawWebSocketClient.UpgradeRequest(url, path, RawWebSocketClient.SampleKey, Offer));
         var head = await client.ReadResponseHeadAsync();
         Assert.Equal(101, head.Status);
         Assert.Equal(expectedExtensions, head["Sec-WebSocket-Extensions"]);
         return client;
     }
 
-    private async Task<RawWebSocketClient> OpenCompressedAsync(Uri url) =>
-        await OpenWithOfferAsync(url, "permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+    private const string Accepted = "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+
+    private static async Task<RawWebSocketClient> OpenCompressedAsync(Uri url) => await OpenWithOfferAsync(url, Accepted);
 
     [Fact]
     public async Task Compressed_messages_are_echoed_compressed_and_small_ones_plain()
@@ -69,6 +70,27 @@ public abstract class CompressionScenarios(ITestOutputHelper output, ServerMode 
         await client.SendFrameAsync(Opcode.Text, ClientDeflate.Compress(Encoding.UTF8.GetBytes(Chat)), rsv: Rsv1);
 
         await AssertFailedWithAsync(client, CloseStatus.ProtocolError);
+    }
+
+    [Theory]
+    [InlineData("off", "on")]
+    [InlineData("on", "off")]
+    public async Task A_route_may_accept_compression_or_refuse_it_whatever_the_server_wide_setting(string serverWide, string route)
+    {
+        var server = await StartServerAsync("actorwss.websocket.permessage-deflate.enabled=" + serverWide,
+            "actorwss.routes.special.path=/special", "actorwss.routes.special.handler=echo",
+            "actorwss.routes.special.permessage-deflate=" + route);
+
+        await using (var special = await OpenWithOfferAsync(UrlOf(server), route == "on" ? Accepted : null, "/special"))
+        {
+            await special.SendTextAsync(Chat);
+            Assert.Equal(route == "on" ? Rsv1 : (byte)0, (await special.ReadFrameAsync()).Rsv);
+        }
+        await using (var other = await OpenWithOfferAsync(UrlOf(server), serverWide == "on" ? Accepted : null))
+        {
+            await other.SendTextAsync(Chat);
+            Assert.Equal(serverWide == "on" ? Rsv1 : (byte)0, (await other.ReadFrameAsync()).Rsv);
+        }
     }
 
     [Fact]

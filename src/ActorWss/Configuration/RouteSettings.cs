@@ -8,6 +8,7 @@ namespace ActorWss.Configuration;
 /// <param name="Auth">"none", "jwt" (<see cref="JwtSettings"/>), or an authenticator name registered in code.</param>
 /// <param name="Subprotocols">The subprotocols this route accepts; null: <c>actorwss.websocket.subprotocols</c>.</param>
 /// <param name="MaxMessageSize">A larger message closes with 1009; null: <c>actorwss.websocket.max-message-size</c>.</param>
+/// <param name="PerMessageDeflate">Accept RFC 7692 compression on this route; null: <c>actorwss.websocket.permessage-deflate.enabled</c>.</param>
 /// <param name="OutboundQueueSize">Messages sent to one client that may wait for it; beyond that <paramref name="Overflow"/> applies.</param>
 internal sealed record RouteSettings(
     string Name,
@@ -17,7 +18,8 @@ internal sealed record RouteSettings(
     IReadOnlyList<string>? Subprotocols,
     long? MaxMessageSize,
     int OutboundQueueSize,
-    OverflowPolicy Overflow)
+    OverflowPolicy Overflow,
+    bool? PerMessageDeflate = null)
 {
     public bool IsPrefix => Path.EndsWith("/*", StringComparison.Ordinal);
 

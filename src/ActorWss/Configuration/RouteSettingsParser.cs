@@ -36,7 +36,8 @@ internal static class RouteSettingsParser
                 Subprotocols: route.IsList("subprotocols") ? route.GetStringList("subprotocols") : Inherit(route, "subprotocols", null),
                 MaxMessageSize: route.IsInherit("max-message-size") ? null : route.GetByteSize("max-message-size", 1, int.MaxValue),
                 OutboundQueueSize: outbound.GetInt("queue-size", 1, 1_000_000),
-                Overflow: outbound.GetEnum("overflow", OverflowPolicies)));
+                Overflow: outbound.GetEnum("overflow", OverflowPolicies),
+                PerMessageDeflate: route.IsInherit("permessage-deflate") ? null : route.GetBoolean("permessage-deflate")));
         }
         var duplicate = routes.GroupBy(r => r.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

@@ -127,10 +127,8 @@ internal static class SettingsParser
     }
 
     /// <summary><c>tls = off | on | { overrides of actorwss.tls }</c>.</summary>
-    private static PerMessageDeflateSettings? ParsePerMessageDeflate(ConfigReader deflate) =>
-        deflate.GetBoolean("enabled")
-            ? new PerMessageDeflateSettings((int)deflate.GetByteSize("min-message-size", 0, int.MaxValue))
-            : null;
+    private static PerMessageDeflateSettings ParsePerMessageDeflate(ConfigReader deflate) =>
+        new(deflate.GetBoolean("enabled"), (int)deflate.GetByteSize("min-message-size", 0, int.MaxValue));
 
     private static TlsSettings? ParseListenerTls(ConfigReader listener, ConfigReader global, Config config)
     {

@@ -6,14 +6,14 @@ namespace ActorWss.Configuration;
 /// <param name="IdleTimeout">Close (1001) a connection that received nothing for this long; null: never.</param>
 /// <param name="KeepAliveInterval">Send a Ping when nothing was sent for this long; null: never.</param>
 /// <param name="Subprotocols">Subprotocols offered in the handshake that this server accepts.</param>
-/// <param name="PerMessageDeflate">RFC 7692 compression, when a client offers it; null: never negotiated.</param>
+/// <param name="PerMessageDeflate">RFC 7692 compression, for clients that offer it.</param>
 internal sealed record WebSocketSettings(
     long MaxMessageSize,
     TimeSpan CloseTimeout,
     TimeSpan? IdleTimeout,
     TimeSpan? KeepAliveInterval,
     IReadOnlyList<string> Subprotocols,
-    PerMessageDeflateSettings? PerMessageDeflate = null)
+    PerMessageDeflateSettings PerMessageDeflate)
 {
-    public static WebSocketSettings Default { get; } = new(16 * 1024 * 1024, TimeSpan.FromSeconds(5), null, null, []);
+    public static WebSocketSettings Default { get; } = new(16 * 1024 * 1024, TimeSpan.FromSeconds(5), null, null, [], PerMessageDeflateSettings.Off);
 }

@@ -5,7 +5,7 @@ namespace ActorWss.Http;
 /// <param name="Subprotocols">Subprotocols this server speaks, in no particular order; the client's order decides.</param>
 internal sealed record HandshakePolicy(IReadOnlyList<string> AllowedOrigins, IReadOnlyList<string> Subprotocols)
 {
-    /// <summary>Accept an RFC 7692 permessage-deflate offer.</summary>
+    /// <summary>Negotiate RFC 7692 permessage-deflate (some route accepts it; the router keeps it for those only).</summary>
     public bool PerMessageDeflate { get; init; }
 
     public static HandshakePolicy Default { get; } = new([], []);

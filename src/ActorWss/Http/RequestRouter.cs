@@ -47,7 +47,8 @@ internal sealed class RequestRouter(HandshakePolicy policy, RouteTable routes, I
             return new Respond(HttpResponse.Text(404, "Not Found", "no WebSocket endpoint at this path"), "not-found");
         // §4.2.2 item 5.4: the subprotocol is chosen among those this route speaks.
         var subprotocol = WebSocketUpgrade.SelectSubprotocol(request, policy with { Subprotocols = route.Subprotocols });
-        return accept with { Route = route, Subprotocol = subprotocol };
+        // RFC 7692: compression where this route accepts it.
+        return accept with { Route = route, Subprotocol = subprotocol, Extensions = route.PerMessageDeflate ? accept.Extensions : null };
     }
 }
 

@@ -16,7 +16,8 @@ internal sealed record Route(
     IReadOnlyList<string> Subprotocols,
     long MaxMessageSize,
     int OutboundQueueSize,
-    OverflowPolicy Overflow)
+    OverflowPolicy Overflow,
+    bool PerMessageDeflate)
 {
     public bool Matches(string path) => IsPrefix
         ? path.StartsWith(Path, StringComparison.Ordinal) || path == Path.TrimEnd('/')

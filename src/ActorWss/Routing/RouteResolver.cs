@@ -40,7 +40,8 @@ internal static class RouteResolver
             routes.Add(new Route(route.Name, route.MatchPath, route.IsPrefix, handler, authenticator,
                 route.Subprotocols ?? settings.WebSocket.Subprotocols,
                 route.MaxMessageSize ?? settings.WebSocket.MaxMessageSize,
-                route.OutboundQueueSize, route.Overflow));
+                route.OutboundQueueSize, route.Overflow,
+                route.PerMessageDeflate ?? settings.WebSocket.PerMessageDeflate.Enabled));
         }
         return new RouteTable(routes);
     }

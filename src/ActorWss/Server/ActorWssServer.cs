@@ -84,7 +84,7 @@ internal sealed class ActorWssServer
         var metrics = new ServerMetrics(settings.Listeners.Select(l => l.Name), hub);
         var policy = new HandshakePolicy(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols)
         {
-            PerMessageDeflate = settings.WebSocket.PerMessageDeflate is not null,
+            PerMessageDeflate = routes.All.Any(route => route.PerMessageDeflate),
         };
         var metricsEndpoint = new MetricsEndpoint(metrics);
         var pipelines = settings.Listeners.ToDictionary(listener => listener.Name, listener => new ConnectionPipeline(settings,

@@ -165,8 +165,7 @@ internal sealed class WebSocketProtocolStage(WebSocketSettings settings, IWebSoc
             if (!_close.CanSendData) return; // §5.5.1: no data frames after a Close
             _observer?.OnMessageSent(message.Type, message.Payload.Count);
             // RFC 7692 §6: compress when negotiated and worth it; a message sent to many connections is compressed once.
-            _pendingAppFrame = _control.PerMessageDeflate && _settings.PerMessageDeflate is { } deflate
-                && message.Payload.Count >= deflate.MinMessageSize
+            _pendingAppFrame = _control.PerMessageDeflate && message.Payload.Count >= _settings.PerMessageDeflate.MinMessageSize
                 ? Compressed(message)
                 : OutboundFrame.Of(message);
             FlushOutbound();
