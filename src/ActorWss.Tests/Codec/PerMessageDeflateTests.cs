@@ -66,6 +66,20 @@ public class PerMessageDeflateTests
     }
 
     [Fact]
+    public void A_message_is_compressed_once_and_its_frame_shared_by_every_connection_it_goes_to()
+    {
+        var message = Message.Text(string.Concat(Enumerable.Repeat("topic message ", 100)));
+
+        var frame = message.AsCompressedFrame!;
+        Assert.Same(frame, message.AsCompressedFrame);
+        Assert.True(frame.Compressed);
+        var wire = FrameRenderer.Render(frame);
+        Assert.Same(wire, FrameRenderer.Render(message.AsCompressedFrame!));
+        Assert.Equal(0x80 | 0x40 | (int)Opcode.Text, wire[0]); // FIN, RSV1 (§6), text
+        Assert.Null(Message.Binary(new byte[] { 1, 2, 3 }).AsCompressedFrame); // does not shrink: sent as it is
+    }
+
+    [Fact]
     public void Inflating_stops_at_the_limit()
     {
         var zeros = PerMessageDeflate.Compress(ByteString.FromBytes(new byte[10 << 20]))!; // 10 MiB in about 10 KiB
