@@ -80,6 +80,24 @@ public class PerMessageDeflateTests
     }
 
     [Fact]
+    public void A_message_in_many_fragments_of_any_size_inflates_whole()
+    {
+        var payload = ByteString.FromString(string.Concat(Enumerable.Range(0, 5000).Select(i => $"line {i} ✓\n")));
+        var compressed = PerMessageDeflate.Compress(payload)!.ToArray();
+        var parts = new List<ByteString>();
+        var random = new Random(3);
+        for (int offset = 0; offset < compressed.Length;)
+        {
+            int size = Math.Min(random.Next(0, 40), compressed.Length - offset); // empty fragments too (§5.4 allows them)
+            parts.Add(ByteString.FromBytes(compressed, offset, size));
+            offset += size;
+        }
+
+        Assert.Equal(InflateOutcome.Inflated, PerMessageDeflate.Decompress(parts, compressed.Length, payload.Count, out var inflated));
+        Assert.Equal(payload.ToArray(), inflated.ToArray());
+    }
+
+    [Fact]
     public void Inflating_stops_at_the_limit()
     {
         var zeros = PerMessageDeflate.Compress(ByteString.FromBytes(new byte[10 << 20]))!; // 10 MiB in about 10 KiB
