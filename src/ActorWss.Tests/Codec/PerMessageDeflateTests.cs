@@ -20,6 +20,7 @@ public class PerMessageDeflateTests
     {
         // "Hello" deflates to 7 bytes (§7.2.3.1): more than it is.
         Assert.Null(PerMessageDeflate.Compress(ByteString.FromString("Hello")));
+        Assert.Null(PerMessageDeflate.Compress(ByteString.Empty)); // nothing to flush: sent as an empty plain message
         var text = ByteString.FromString(string.Concat(Enumerable.Repeat("Hello", 100)));
         var compressed = PerMessageDeflate.Compress(text)!;
         Assert.True(compressed.Count < 30, $"{compressed.Count} bytes");

@@ -32,6 +32,7 @@ internal static class PerMessageDeflate
     /// </summary>
     public static ByteString? Compress(ByteString payload)
     {
+        if (payload.Count < 8) return null; // DEFLATE cannot make it smaller (and flushes nothing for no input)
         // The output goes to a pooled buffer sized for zlib's worst case (deflateBound's n + n/8 + n/64 + 5, plus the
         // flush and the final block), so that data that does not shrink costs no exception.
         int capacity = payload.Count + (payload.Count >> 3) + (payload.Count >> 6) + 64;
@@ -43,7 +44,8 @@ internal static class PerMessageDeflate
             deflater.Write(payload.AsContiguousSpan());
             deflater.Flush(); // Z_SYNC_FLUSH: the data so far, byte-aligned, then 00 00 FF FF
             var compressed = buffer.AsSpan(0, (int)output.Position);
-            if (!compressed.EndsWith(FlushTail)) throw new InvalidOperationException("DEFLATE sync flush did not end with 00 00 FF FF");
+            // A sync flush always ends so; if it ever did not, the plain message is still correct to send (§6).
+            if (!compressed.EndsWith(FlushTail)) return null;
             int length = compressed.Length - FlushTail.Length;
             if (length >= payload.Count) return null;
             var result = ByteStrings.CopyOf(compressed[..length]);
