@@ -9,6 +9,7 @@ using ActorWss.Tls;
 using ActorWss.Transport;
 using ActorWss.WebSocket;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorWss.Server;
 
@@ -67,6 +68,11 @@ internal sealed class ActorWssServer
     {
         application ??= ActorWssBuilder.Empty;
         var routes = RouteResolver.Resolve(settings, application.Handlers, application.Authenticators);
+        var compressing = routes.All.Where(route => route.PerMessageDeflate).Select(route => route.Name).ToList();
+        if (compressing.Count > 0)
+            Logging.GetLogger(system, "ActorWss.websocket").Info(
+                "permessage-deflate (RFC 7692) accepted on route(s) {0}; messages of {1} bytes or more go compressed",
+                string.Join(", ", compressing), settings.WebSocket.PerMessageDeflate.MinMessageSize);
         transport ??= TransportFactory.Create(system, settings.Transport);
         var hub = WebSocketHub.Get(system);
         ServerReadiness readiness;
