@@ -55,6 +55,20 @@ public sealed class ProcessScenarios
     }
 
     [Fact]
+    public async Task The_start_log_says_which_routes_accept_permessage_deflate()
+    {
+        const string line = "permessage-deflate (RFC 7692) accepted on route(s) echo; messages of 1024 bytes or more go compressed";
+        await using var server = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0",
+            "--set", "actorwss.listeners.wss.enabled=off", "--set", "actorwss.websocket.permessage-deflate.enabled=on",
+            "--set", "actorwss.websocket.permessage-deflate.min-message-size=1KiB", "--set", "actorwss.routes.chat.permessage-deflate=off");
+        await server.ListeningAsync(Timeout);
+
+        for (var deadline = DateTime.UtcNow + Timeout; !server.Output.Contains(line, StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
+            await Task.Delay(100);
+        Assert.Contains(line, server.Output);
+    }
+
+    [Fact]
     public async Task A_node_that_its_cluster_downs_exits_with_code_3_so_that_a_restart_policy_brings_it_back()
     {
         // Two nodes under keep-majority: when the one with the lower address crashes, the other is one half of an even
