@@ -80,7 +80,7 @@ public abstract partial class MetricsScenarios(ITestOutputHelper output, ServerM
     }
 
     [Fact]
-    public async Task Metrics_count_compressed_messages_and_the_bytes_compression_saved()
+    public async Task Metrics_count_compressed_messages_with_their_compressed_and_payload_bytes()
     {
         var server = await StartServerAsync(ListenerKey("metrics=on"), "actorwss.websocket.permessage-deflate.enabled=on");
         var url = UrlOf(server);
@@ -99,8 +99,10 @@ public abstract partial class MetricsScenarios(ITestOutputHelper output, ServerM
         var samples = await ScrapeAsync(url);
         Assert.Equal(1, samples[$"actorwss_compressed_messages_received_total{{{label}}}"]);
         Assert.Equal(1, samples[$"actorwss_compressed_messages_sent_total{{{label}}}"]);
-        Assert.Equal(payload.Length - compressed.Length, samples[$"actorwss_compression_saved_bytes_received_total{{{label}}}"]);
-        Assert.Equal(payload.Length - echo.Payload.Length, samples[$"actorwss_compression_saved_bytes_sent_total{{{label}}}"]);
+        Assert.Equal(compressed.Length, samples[$"actorwss_compressed_bytes_received_total{{{label}}}"]);
+        Assert.Equal(echo.Payload.Length, samples[$"actorwss_compressed_bytes_sent_total{{{label}}}"]);
+        Assert.Equal(payload.Length, samples[$"actorwss_compressed_payload_bytes_received_total{{{label}}}"]);
+        Assert.Equal(payload.Length, samples[$"actorwss_compressed_payload_bytes_sent_total{{{label}}}"]);
         Assert.Equal(payload.Length, samples[$"actorwss_bytes_received_total{{{label}}}"]); // payload bytes, as inflated
     }
 

@@ -15,7 +15,7 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     public string Listener { get; } = listener;
 
     private long _open, _total, _messagesIn, _messagesOut, _bytesIn, _bytesOut, _offloadQueue, _inlineSteps, _offloadedSteps, _tlsSessionErrors;
-    private long _compressedIn, _compressedOut, _compressionSavedIn, _compressionSavedOut;
+    private long _compressedIn, _compressedOut, _compressedWireIn, _compressedWireOut, _compressedPayloadIn, _compressedPayloadOut;
 
     public long ConnectionsOpen => Interlocked.Read(ref _open);
     public long ConnectionsTotal => Interlocked.Read(ref _total);
@@ -25,9 +25,11 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     public long BytesSent => Interlocked.Read(ref _bytesOut);
     public long CompressedMessagesReceived => Interlocked.Read(ref _compressedIn);
     public long CompressedMessagesSent => Interlocked.Read(ref _compressedOut);
-    /// <summary>Payload bytes minus their compressed size, over the messages received compressed.</summary>
-    public long CompressionSavedBytesReceived => Interlocked.Read(ref _compressionSavedIn);
-    public long CompressionSavedBytesSent => Interlocked.Read(ref _compressionSavedOut);
+    /// <summary>Compressed (wire) bytes of the messages received compressed; their payload is <see cref="CompressedPayloadBytesReceived"/>.</summary>
+    public long CompressedBytesReceived => Interlocked.Read(ref _compressedWireIn);
+    public long CompressedBytesSent => Interlocked.Read(ref _compressedWireOut);
+    public long CompressedPayloadBytesReceived => Interlocked.Read(ref _compressedPayloadIn);
+    public long CompressedPayloadBytesSent => Interlocked.Read(ref _compressedPayloadOut);
     public long OffloadQueueDepth => Interlocked.Read(ref _offloadQueue);
     public long InlineTlsSteps => Interlocked.Read(ref _inlineSteps);
     public long OffloadedTlsSteps => Interlocked.Read(ref _offloadedSteps);
@@ -140,7 +142,10 @@ internal sealed class ListenerMetrics(string listener) : IHandshakeObserver, IWe
     public void OnCompressedMessage(bool sent, int payloadBytes, int compressedBytes)
     {
         Interlocked.Increment(ref sent ? ref _compressedOut : ref _compressedIn);
-        Interlocked.Add(ref sent ? ref _compressionSavedOut : ref _compressionSavedIn, payloadBytes - compressedBytes);
+        // Two counters, not their difference: a client may send a message compressed that did not shrink, and a
+        // counter must never go down.
+        Interlocked.Add(ref sent ? ref _compressedWireOut : ref _compressedWireIn, compressedBytes);
+        Interlocked.Add(ref sent ? ref _compressedPayloadOut : ref _compressedPayloadIn, payloadBytes);
     }
 
     public void OnStep(TlsStepKind kind, int bytes, bool offloaded)

@@ -27,8 +27,10 @@ internal static class PrometheusText
         Family(text, "actorwss_bytes_sent_total", "counter", "WebSocket payload bytes sent.", listeners, m => m.BytesSent);
         Family(text, "actorwss_compressed_messages_received_total", "counter", "Messages received compressed (permessage-deflate).", listeners, m => m.CompressedMessagesReceived);
         Family(text, "actorwss_compressed_messages_sent_total", "counter", "Messages sent compressed (permessage-deflate).", listeners, m => m.CompressedMessagesSent);
-        Family(text, "actorwss_compression_saved_bytes_received_total", "counter", "Payload bytes minus compressed bytes, over the messages received compressed.", listeners, m => m.CompressionSavedBytesReceived);
-        Family(text, "actorwss_compression_saved_bytes_sent_total", "counter", "Payload bytes minus compressed bytes, over the messages sent compressed.", listeners, m => m.CompressionSavedBytesSent);
+        Family(text, "actorwss_compressed_bytes_received_total", "counter", "Compressed bytes of the messages received compressed.", listeners, m => m.CompressedBytesReceived);
+        Family(text, "actorwss_compressed_bytes_sent_total", "counter", "Compressed bytes of the messages sent compressed.", listeners, m => m.CompressedBytesSent);
+        Family(text, "actorwss_compressed_payload_bytes_received_total", "counter", "Payload bytes (inflated) of the messages received compressed.", listeners, m => m.CompressedPayloadBytesReceived);
+        Family(text, "actorwss_compressed_payload_bytes_sent_total", "counter", "Payload bytes of the messages sent compressed.", listeners, m => m.CompressedPayloadBytesSent);
         Tagged(text, "actorwss_close_codes_sent_total", "Close frames sent, by status code.", listeners, "code", m => m.CloseCodesSent);
         Tagged(text, "actorwss_close_codes_received_total", "Close frames received, by status code (1005: none given, 1006: no Close frame; 3000-4999 grouped, others invalid).", listeners, "code", m => m.CloseCodesReceived);
         Tagged(text, "actorwss_tls_handshakes_total", "TLS handshakes: ok, or why they failed.", listeners, "result", m => m.TlsHandshakes);

@@ -27,8 +27,10 @@ internal sealed class ServerMetrics : IDisposable
         Observe("actorwss.bytes.sent", "By", "Payload bytes sent", m => m.BytesSent);
         Observe("actorwss.compressed_messages.received", "{message}", "Messages received compressed (permessage-deflate)", m => m.CompressedMessagesReceived);
         Observe("actorwss.compressed_messages.sent", "{message}", "Messages sent compressed (permessage-deflate)", m => m.CompressedMessagesSent);
-        Observe("actorwss.compression.saved.received", "By", "Payload minus compressed bytes of messages received compressed", m => m.CompressionSavedBytesReceived);
-        Observe("actorwss.compression.saved.sent", "By", "Payload minus compressed bytes of messages sent compressed", m => m.CompressionSavedBytesSent);
+        Observe("actorwss.compressed_bytes.received", "By", "Compressed bytes of messages received compressed", m => m.CompressedBytesReceived);
+        Observe("actorwss.compressed_bytes.sent", "By", "Compressed bytes of messages sent compressed", m => m.CompressedBytesSent);
+        Observe("actorwss.compressed_payload_bytes.received", "By", "Payload bytes of messages received compressed", m => m.CompressedPayloadBytesReceived);
+        Observe("actorwss.compressed_payload_bytes.sent", "By", "Payload bytes of messages sent compressed", m => m.CompressedPayloadBytesSent);
         Observe("actorwss.tls.offload.queue_depth", "{step}", "TLS steps waiting for the offload dispatcher", m => m.OffloadQueueDepth, upDown: true);
         Observe("actorwss.tls.session_errors", "{session}", "Established TLS sessions that broke", m => m.TlsSessionErrors);
         ObserveTagged("actorwss.handshakes", "reason", "HTTP phase outcomes", m => m.Handshakes);
