@@ -126,10 +126,10 @@ internal static class SettingsParser
             MallocArenaMax: root.Section("process").GetInt("malloc-arena-max", 0, 1024));
     }
 
-    /// <summary><c>tls = off | on | { overrides of actorwss.tls }</c>.</summary>
     private static PerMessageDeflateSettings ParsePerMessageDeflate(ConfigReader deflate) =>
         new(deflate.GetBoolean("enabled"), (int)deflate.GetByteSize("min-message-size", 0, int.MaxValue));
 
+    /// <summary><c>tls = off | on | { overrides of actorwss.tls }</c>.</summary>
     private static TlsSettings? ParseListenerTls(ConfigReader listener, ConfigReader global, Config config)
     {
         if (!listener.Has("tls")) return null;
