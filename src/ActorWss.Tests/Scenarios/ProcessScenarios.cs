@@ -43,24 +43,19 @@ public sealed class ProcessScenarios
     [InlineData("inline", "wss: TLS record work inline, on each connection's own thread")]
     [InlineData("offload", "wss: TLS record work offloaded to actorwss.tls.offload-dispatcher (")]
     [InlineData("adaptive", "wss: TLS record work inline for batches under ")]
-    public async Task The_start_log_says_where_tls_record_work_runs(string mode, string line)
-    {
-        await using var server = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0",
-            "--set", "actorwss.listeners.wss.port=0", "--set", $"actorwss.tls.mode={mode}");
-        await server.ListeningAsync(Timeout);
-
-        for (var deadline = DateTime.UtcNow + Timeout; !server.Output.Contains(line, StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
-            await Task.Delay(100);
-        Assert.Contains(line, server.Output);
-    }
+    public Task The_start_log_says_where_tls_record_work_runs(string mode, string line) =>
+        AssertStartLogSaysAsync(line, "--set", "actorwss.listeners.wss.port=0", "--set", $"actorwss.tls.mode={mode}");
 
     [Fact]
-    public async Task The_start_log_says_which_routes_accept_permessage_deflate()
-    {
-        const string line = "permessage-deflate (RFC 7692) accepted on route(s) echo; messages of 1024 bytes or more go compressed";
-        await using var server = ServerProcess.Start("--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0",
+    public Task The_start_log_says_which_routes_accept_permessage_deflate() =>
+        AssertStartLogSaysAsync("permessage-deflate (RFC 7692) accepted on route(s) echo; messages of 1024 bytes or more go compressed",
             "--set", "actorwss.listeners.wss.enabled=off", "--set", "actorwss.websocket.permessage-deflate.enabled=on",
             "--set", "actorwss.websocket.permessage-deflate.min-message-size=1KiB", "--set", "actorwss.routes.chat.permessage-deflate=off");
+
+    /// <summary>The ready-made server, started with the shipped config and these overrides, logs <paramref name="line"/>.</summary>
+    private static async Task AssertStartLogSaysAsync(string line, params string[] overrides)
+    {
+        await using var server = ServerProcess.Start(["--config", "config/actorwss.conf", "--set", "actorwss.listeners.ws.port=0", .. overrides]);
         await server.ListeningAsync(Timeout);
 
         for (var deadline = DateTime.UtcNow + Timeout; !server.Output.Contains(line, StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
