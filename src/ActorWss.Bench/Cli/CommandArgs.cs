@@ -57,6 +57,15 @@ public sealed class CommandArgs
         return value;
     }
 
+    /// <summary>A switch given as on or off (as in the server's HOCON).</summary>
+    public bool OnOff(string name, bool fallback) => Text(name) switch
+    {
+        null => fallback,
+        "on" => true,
+        "off" => false,
+        var text => throw new ArgumentException($"{name}: '{text}' is not on or off"),
+    };
+
     /// <summary>Sizes like 64, 4K, 4KiB, 1M.</summary>
     public int Size(string name, int fallback) => Text(name) is { } text ? ParseSize(name, text) : fallback;
 

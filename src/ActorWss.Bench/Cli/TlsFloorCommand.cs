@@ -11,7 +11,9 @@ namespace ActorWss.Bench.Cli;
 /// <summary>
 /// <c>tls-floor</c>: what TLS itself costs per echo on this machine, with no server around it: the least any server
 /// built on <see cref="SslStream"/> (OpenSSL on Linux) pays per wss echo. Against the server CPU a ws echo costs, it
-/// bounds how close wss can come to ws.
+/// bounds how close wss can come to ws. Then the server's own TLS engine alone against OpenSSL called directly
+/// (<see cref="TlsEngineFloor"/>): what SslStream and the engine around OpenSSL cost per echo, and so the most a TLS
+/// engine bound to OpenSSL itself could save.
 /// </summary>
 public static class TlsFloorCommand
 {
@@ -22,7 +24,12 @@ public static class TlsFloorCommand
           --sessions N[,N...]               sessions the echoes take turns on, one row each (default 1): with many,
                                             each echo finds its session's state out of the CPU's caches, as a
                                             server's echo does among many connections
-          -d, --duration T                  measured time per row (default 3s, after 1s of warm-up)
+          -d, --duration T                  measured time per figure (default 3s, after 1s of warm-up)
+          --release-buffers on|off          the engines' server sessions free their record buffers between records,
+                                            as the server's tls.release-idle-buffers does (default on, as there)
+        Each row also times the server's side alone, against an OpenSSL client: the server's TLS engine (SslStream
+        over its in-memory transport) and OpenSSL called directly (SSL_read_ex and SSL_write_ex on memory BIOs) with
+        the same ByteStrings in and out; their difference is what SslStream's layers cost per echo.
         """;
 
     public static Task<int> RunAsync(CommandArgs args)
@@ -30,14 +37,26 @@ public static class TlsFloorCommand
         int size = args.Size("--size", 64);
         var sessions = args.IntList("--sessions", [1]);
         var duration = args.Duration("--duration", TimeSpan.FromSeconds(3));
+        bool releaseBuffers = args.OnOff("--release-buffers", true);
         args.RejectUnknown();
 
-        Console.WriteLine($"tls-floor: {size} B messages, one thread, {duration.TotalSeconds:0.#} s after 1 s of warm-up");
+        Console.WriteLine($"tls-floor: {size} B messages, one thread, {duration.TotalSeconds:0.#} s after 1 s of warm-up per figure");
         foreach (int count in sessions)
         {
             var floor = Measure(size, duration, TimeSpan.FromSeconds(1), count);
             Console.WriteLine($"  {count} session(s), {floor.InPlaintext} B in, {floor.OutPlaintext} B out per echo; SslStream pair, " +
                 $"the server's share (decrypt one record, encrypt one): {floor.UsPerEcho:0.00} us per echo [{floor.Cipher}]");
+            if (!OpenSslSession.Supported)
+            {
+                Console.WriteLine("    the server's side alone: needs OpenSSL 3 (libssl.so.3), not found here");
+                continue;
+            }
+            int inPlain = floor.InPlaintext, outPlain = floor.OutPlaintext;
+            using var certificate = SelfSigned();
+            var alone = TlsEngineFloor.Measure(certificate, inPlain, outPlain, duration, TimeSpan.FromSeconds(1), count, releaseBuffers);
+            Console.WriteLine($"    the server's side alone, record buffers {(releaseBuffers ? "released between records" : "kept")}: " +
+                $"ActorWss's TLS engine {alone.EngineUs:0.00} us per echo [{alone.EngineCipher}], OpenSSL called directly " +
+                $"{alone.DirectUs:0.00} us [{alone.DirectCipher}]; SslStream's layers and the engine's own: {alone.EngineUs - alone.DirectUs:0.00} us");
         }
         Console.WriteLine("  wss can reach at most W / (W + F) of ws's echoes per CPU-second, where W is a ws echo's server CPU " +
             "and F the row's figure at the same number of connections, both in us.");
@@ -140,7 +159,7 @@ public static class TlsFloorCommand
         }
     }
 
-    private static X509Certificate2 SelfSigned()
+    internal static X509Certificate2 SelfSigned()
     {
         using var key = RSA.Create(2048); // the matrix's wss servers use RSA-2048 too; the key does not touch records
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
